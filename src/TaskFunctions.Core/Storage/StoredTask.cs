@@ -1,0 +1,40 @@
+using Azure;
+using TaskFunctions.Core.Tasks;
+
+namespace TaskFunctions.Core.Storage;
+
+/// <summary>
+/// A task as the store keeps it: the indexed columns the list queries filter on, plus the whole task
+/// document (snake_case JSON of the kind's model, public and internal fields) as an opaque string.
+/// </summary>
+public sealed class StoredTask
+{
+    public required string Id { get; init; }
+
+    /// <summary>Owning tenant ("" for tasks created by an admin without a tenant).</summary>
+    public required string Tenant { get; init; }
+
+    public required TaskType TaskType { get; init; }
+
+    public required TaskState Status { get; set; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; set; }
+
+    public string? OriginInstance { get; init; }
+
+    public string? OriginZone { get; init; }
+
+    public string? OriginTenantId { get; init; }
+
+    public string? WorkflowId { get; init; }
+
+    public bool IsDeleted { get; set; }
+
+    /// <summary>The task document JSON; may be far larger than one Table property allows.</summary>
+    public required string Document { get; set; }
+
+    /// <summary>ETag of the record entity as last read or written; used for conditional updates.</summary>
+    public ETag ETag { get; set; }
+}
