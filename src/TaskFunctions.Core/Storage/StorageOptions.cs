@@ -28,9 +28,6 @@ public sealed class StorageOptions : IValidatableObject
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
     public string TaskIndexTable { get; set; } = "taskindex";
 
-    /// <summary>Prefix for every blob container name (lets tests isolate themselves); empty in production.</summary>
-    [RegularExpression("^[a-z0-9-]{0,20}$")]
-    public string ContainerPrefix { get; set; } = string.Empty;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
