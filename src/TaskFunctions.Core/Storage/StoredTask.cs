@@ -22,11 +22,11 @@ public sealed class StoredTask
 
     public required DateTimeOffset UpdatedAt { get; set; }
 
-    public string? OriginInstance { get; init; }
+    public string? OriginInstance { get; set; }
 
-    public string? OriginZone { get; init; }
+    public string? OriginZone { get; set; }
 
-    public string? OriginTenantId { get; init; }
+    public string? OriginTenantId { get; set; }
 
     public string? WorkflowId { get; init; }
 

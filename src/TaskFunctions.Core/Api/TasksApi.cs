@@ -1,0 +1,421 @@
+using Azure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TaskFunctions.Core.Auth;
+using TaskFunctions.Core.Inputs;
+using TaskFunctions.Core.Storage;
+using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Workflow;
+
+namespace TaskFunctions.Core.Api;
+
+/// <summary>
+/// The /api/v1/tasks handlers, shared by the Functions app and the self-host. Every handler authenticates,
+/// validates, and answers with FastAPI-compatible bodies; unexpected failures become a logged 500/503.
+/// </summary>
+public sealed partial class TasksApi(
+    JwtAuthenticator authenticator,
+    ITaskStore store,
+    IBlobStore blobs,
+    InputIngestor ingestor,
+    TaskMutator mutator,
+    IOptions<ApiOptions> options,
+    TimeProvider time,
+    ILogger<TasksApi> logger)
+{
+    public Task<ApiResult> CreateAsync(HttpRequest request, DurableTaskClient client, bool generationRoute) =>
+        Guard(request, caller => CreateCoreAsync(request, caller, client, generationRoute));
+
+    public Task<ApiResult> ListAsync(HttpRequest request, bool generationRoute) =>
+        Guard(request, caller => ListCoreAsync(request, caller, generationRoute));
+
+    public Task<ApiResult> GetAsync(HttpRequest request, string taskId, bool generationRoute) =>
+        Guard(request, async caller =>
+        {
+            var (task, error) = await FindAsync(taskId, caller, generationRoute, request.HttpContext.RequestAborted);
+            return error ?? ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(task!.Document));
+        });
+
+    public Task<ApiResult> UpdateAsync(HttpRequest request, string taskId, bool generationRoute) =>
+        Guard(request, caller => UpdateCoreAsync(request, caller, taskId, generationRoute));
+
+    public Task<ApiResult> CancelAsync(HttpRequest request, string taskId, DurableTaskClient client, bool generationRoute) =>
+        Guard(request, caller => CancelCoreAsync(request, caller, taskId, client, generationRoute));
+
+    public Task<ApiResult> CleanupAsync(HttpRequest request, string taskId, DurableTaskClient client) =>
+        Guard(request, caller => CleanupCoreAsync(request, caller, taskId, client));
+
+    public Task<ApiResult> DeleteAsync(HttpRequest request, string taskId, DurableTaskClient client) =>
+        Guard(request, caller => DeleteCoreAsync(request, caller, taskId, client));
+
+    private async Task<ApiResult> Guard(HttpRequest request, Func<CallerIdentity, Task<ApiResult>> handler)
+    {
+        var auth = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), request.HttpContext.RequestAborted);
+        if (!auth.Succeeded)
+        {
+            var denied = ApiResult.Detail(auth.StatusCode, auth.Message ?? "Not authenticated");
+            return auth.WwwAuthenticate is { } challenge ? denied.WithHeader("WWW-Authenticate", challenge) : denied;
+        }
+
+        try
+        {
+            return await handler(auth.Identity!);
+        }
+        catch (RequestFailedException ex)
+        {
+            Log.StorageFailed(logger, ex, request.Method, request.Path);
+            return ApiResult.Detail(StatusCodes.Status503ServiceUnavailable, "Storage is unavailable; try again.");
+        }
+        catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            return ApiResult.Detail(499, "Client closed the request.");
+        }
+        catch (Exception ex)
+        {
+            Log.Unhandled(logger, ex, request.Method, request.Path);
+            return ApiResult.Detail(StatusCodes.Status500InternalServerError, "Internal server error");
+        }
+    }
+
+    private async Task<ApiResult> CreateCoreAsync(HttpRequest request, CallerIdentity caller, DurableTaskClient client, bool generationRoute)
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (body, tooLarge) = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, ct);
+        if (tooLarge is not null)
+        {
+            return ApiResult.Validation(tooLarge);
+        }
+
+        var parsed = TaskRequestParser.ParseCreate(body.Span, generationRoute ? TaskType.GENERATION : null);
+        if (!parsed.IsValid)
+        {
+            return ApiResult.Validation(parsed.Errors);
+        }
+
+        var create = parsed.Value!;
+        var tenant = ResolveTenant(caller, create.OriginTenantId);
+        if (tenant is null)
+        {
+            return ApiResult.Detail(StatusCodes.Status403Forbidden, "Cannot create a task for another tenant.");
+        }
+
+        var plan = ingestor.Plan(create);
+        if (plan.Errors.Count > 0)
+        {
+            return ApiResult.Validation(plan.Errors);
+        }
+
+        var taskId = Guid.NewGuid().ToString("D");
+        var container = TaskKinds.Container(create.TaskType);
+        StoredTask stored;
+        try
+        {
+            var paths = await ingestor.StoreAsync(plan, container, taskId, ct);
+            var document = create.ToPublic(taskId, tenant, time.GetUtcNow(), paths);
+            stored = ToStored(document, tenant);
+            await store.CreateAsync(stored, CancellationToken.None);
+        }
+        catch
+        {
+            await blobs.DeletePrefixAsync(container, taskId, CancellationToken.None);
+            throw;
+        }
+
+        try
+        {
+            var input = new TaskOrchestrationInput(taskId, create.TaskType, create.ProviderType);
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                TaskNames.TaskOrchestration,
+                input,
+                new StartOrchestrationOptions { InstanceId = taskId },
+                CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // No orphan record: without an orchestration the task would stay PENDING forever.
+            Log.ScheduleFailed(logger, ex, taskId);
+            await store.DeleteAsync(stored, CancellationToken.None);
+            await blobs.DeletePrefixAsync(container, taskId, CancellationToken.None);
+            return ApiResult.Detail(StatusCodes.Status503ServiceUnavailable, "The task could not be scheduled; nothing was created. Try again.");
+        }
+
+        Log.Created(logger, taskId, create.TaskType, tenant);
+        return ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(TaskJson.DeserializeDocument(stored.Document)));
+    }
+
+    private async Task<ApiResult> ListCoreAsync(HttpRequest request, CallerIdentity caller, bool generationRoute)
+    {
+        var (query, errors) = ListQueryParser.Parse(request.Query, generationRoute, options.Value.MaxListLimit);
+        if (errors.Count > 0)
+        {
+            return ApiResult.Validation(errors);
+        }
+
+        if (caller.IsAdmin)
+        {
+            query = query with { Tenant = request.Query["origin_tenant_id"].FirstOrDefault() };
+        }
+        else
+        {
+            var requested = request.Query["origin_tenant_id"].FirstOrDefault();
+            if (requested is not null && requested != caller.Tenant)
+            {
+                return ApiResult.Json(StatusCodes.Status200OK, "[]"u8.ToArray());
+            }
+
+            query = query with { Tenant = caller.Tenant };
+        }
+
+        var page = query.Limit <= 0 ? [] : await store.ListAsync(query, request.HttpContext.RequestAborted);
+        using var buffer = new MemoryStream();
+        buffer.WriteByte((byte)'[');
+        for (var i = 0; i < page.Count; i++)
+        {
+            if (i > 0)
+            {
+                buffer.WriteByte((byte)',');
+            }
+
+            buffer.Write(TaskJson.SerializePublic(TaskJson.DeserializeDocument(page[i].Document)));
+        }
+
+        buffer.WriteByte((byte)']');
+        return ApiResult.Json(StatusCodes.Status200OK, buffer.ToArray());
+    }
+
+    private async Task<ApiResult> UpdateCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, bool generationRoute)
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (found, error) = await FindAsync(taskId, caller, generationRoute, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var (body, tooLarge) = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, ct);
+        if (tooLarge is not null)
+        {
+            return ApiResult.Validation(tooLarge);
+        }
+
+        var parsed = TaskRequestParser.ParseUpdate(found!.Document.TaskType, body.Span, generationRoute);
+        if (!parsed.IsValid)
+        {
+            return ApiResult.Validation(parsed.Errors);
+        }
+
+        var update = parsed.Value!;
+        ApiResult? refusal = null;
+        var result = await mutator.MutateAsync(taskId, task =>
+        {
+            refusal = UpdateRules.Check(task, update, caller);
+            if (refusal is not null)
+            {
+                return null;
+            }
+
+            update.ApplyTo(task);
+            task.UpdatedAt = time.GetUtcNow();
+            if (task.Status.IsTerminal() && task.CompletedAt is null)
+            {
+                task.CompletedAt = task.UpdatedAt;
+            }
+
+            return task;
+        }, ct);
+
+        if (result is null)
+        {
+            return NotFound();
+        }
+
+        return refusal ?? ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(result.Document));
+    }
+
+    private async Task<ApiResult> CancelCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, DurableTaskClient client, bool generationRoute)
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (found, error) = await FindAsync(taskId, caller, generationRoute, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var (result, conflict) = await MarkCancelledAsync(found!.Stored.Id, ct);
+        if (result is null)
+        {
+            return NotFound();
+        }
+
+        if (conflict is not null)
+        {
+            return conflict;
+        }
+
+        await SignalCancelAsync(client, taskId);
+        return ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(result.Document));
+    }
+
+    private async Task<ApiResult> CleanupCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, DurableTaskClient client)
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (found, error) = await FindAsync(taskId, caller, generationRoute: false, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var wasActive = !found!.Document.Status.IsTerminal();
+        var result = await mutator.MutateAsync(taskId, task =>
+        {
+            var now = time.GetUtcNow();
+            if (!task.Status.IsTerminal())
+            {
+                // Cleaning up a live task stops it first, or its workflow would write files after the cleanup.
+                task.Status = TaskState.CANCELLED;
+                task.ErrorCategory = ErrorCategory.CANCELLED;
+                task.CompletedAt = now;
+            }
+
+            task.Internal.IsDeleted = true;
+            task.Internal.DeletedAt ??= now;
+            task.UpdatedAt = now;
+            return task;
+        }, ct);
+        if (result is null)
+        {
+            return NotFound();
+        }
+
+        if (wasActive)
+        {
+            await SignalCancelAsync(client, taskId);
+        }
+
+        await blobs.DeletePrefixAsync(TaskKinds.Container(result.Document.TaskType), taskId, CancellationToken.None);
+        return ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(result.Document));
+    }
+
+    private async Task<ApiResult> DeleteCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, DurableTaskClient client)
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (found, error) = await FindAsync(taskId, caller, generationRoute: false, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        await OrchestrationCleanup.TerminateAndPurgeAsync(client, taskId, logger);
+        await blobs.DeletePrefixAsync(TaskKinds.Container(found!.Document.TaskType), taskId, CancellationToken.None);
+        await store.DeleteAsync(found.Stored, CancellationToken.None);
+        Log.Deleted(logger, taskId);
+        return ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(found.Document));
+    }
+
+    private async Task<(MutationResult? Result, ApiResult? Conflict)> MarkCancelledAsync(string taskId, CancellationToken ct)
+    {
+        ApiResult? conflict = null;
+        var result = await mutator.MutateAsync(taskId, task =>
+        {
+            if (task.Status.IsTerminal())
+            {
+                conflict = ApiResult.Detail(StatusCodes.Status409Conflict, $"Task is already {task.Status} and cannot be cancelled.");
+                return null;
+            }
+
+            var now = time.GetUtcNow();
+            task.Status = TaskState.CANCELLED;
+            task.ErrorCategory = ErrorCategory.CANCELLED;
+            task.CompletedAt = now;
+            task.UpdatedAt = now;
+            return task;
+        }, ct);
+        return (result, conflict);
+    }
+
+    private async Task SignalCancelAsync(DurableTaskClient client, string taskId)
+    {
+        try
+        {
+            await client.RaiseEventAsync(taskId, TaskNames.CancelEvent, "cancelled", CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The record is already CANCELLED, which every later workflow step respects; the event only wakes it early.
+            Log.CancelSignalFailed(logger, ex, taskId);
+        }
+    }
+
+    private async Task<(FoundTask? Task, ApiResult? Error)> FindAsync(string taskId, CallerIdentity caller, bool generationRoute, CancellationToken ct)
+    {
+        if (!Guid.TryParseExact(taskId, "D", out var parsed) || parsed.ToString("D") != taskId.ToLowerInvariant())
+        {
+            return (null, ApiResult.Validation(new ValidationErrorItem(
+                ["path", "task_id"],
+                "Input should be a valid UUID",
+                "uuid_parsing")));
+        }
+
+        var stored = await store.GetAsync(taskId.ToLowerInvariant(), ct);
+        if (stored is null || !caller.CanAccessTenant(stored.Tenant) || (generationRoute && stored.TaskType != TaskType.GENERATION))
+        {
+            return (null, NotFound());
+        }
+
+        return (new FoundTask(stored, TaskJson.DeserializeDocument(stored.Document)), null);
+    }
+
+    private static string? ResolveTenant(CallerIdentity caller, string? requested)
+    {
+        if (caller.IsAdmin)
+        {
+            return requested ?? caller.Tenant ?? string.Empty;
+        }
+
+        return requested is null || requested == caller.Tenant ? caller.Tenant : null;
+    }
+
+    private static StoredTask ToStored(TaskPublicBase document, string tenant) => new()
+    {
+        Id = document.Id,
+        Tenant = tenant,
+        TaskType = document.TaskType,
+        Status = document.Status,
+        CreatedAt = document.CreatedAt,
+        UpdatedAt = document.UpdatedAt,
+        OriginInstance = document.OriginInstance,
+        OriginZone = document.OriginZone,
+        OriginTenantId = document.OriginTenantId,
+        WorkflowId = (document as GenerationTaskPublic)?.WorkflowId ?? (document as EditingTaskPublic)?.WorkflowId,
+        IsDeleted = false,
+        Document = TaskJson.SerializeDocument(document),
+    };
+
+    private static ApiResult NotFound() => ApiResult.Detail(StatusCodes.Status404NotFound, "Task not found");
+
+    private sealed record FoundTask(StoredTask Stored, TaskPublicBase Document);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Task {TaskId} ({TaskType}) created for tenant '{Tenant}'")]
+        public static partial void Created(ILogger logger, string taskId, TaskType taskType, string tenant);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Task {TaskId} deleted")]
+        public static partial void Deleted(ILogger logger, string taskId);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Scheduling the orchestration of task {TaskId} failed; the record was removed")]
+        public static partial void ScheduleFailed(ILogger logger, Exception exception, string taskId);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Could not signal cancel to the orchestration of task {TaskId}")]
+        public static partial void CancelSignalFailed(ILogger logger, Exception exception, string taskId);
+
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Storage failure in {Method} {Path}")]
+        public static partial void StorageFailed(ILogger logger, Exception exception, string method, string path);
+
+        [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Unhandled failure in {Method} {Path}")]
+        public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TaskFunctions.Core.Api;
+using TaskFunctions.Core.Auth;
+using TaskFunctions.Core.Images;
+using TaskFunctions.Core.Inputs;
+using TaskFunctions.Core.Storage;
+using TaskFunctions.Core.Workflow;
+using TaskFunctions.Core.Hosting;
+
+namespace TaskFunctions.Core;
+
+/// <summary>DI entry point of Core: everything both hosts need except the Durable wiring itself.</summary>
+public static class CoreServiceCollectionExtensions
+{
+    public static IServiceCollection AddTaskFunctionsCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddTaskFunctionsStorage();
+        services.AddTaskFunctionsAuth();
+
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InputOptions>().BindConfiguration(InputOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImageDecodeOptions>().BindConfiguration("Images");
+        services.AddSingleton(sp => new ImageAdjuster(sp.GetRequiredService<IOptions<ImageDecodeOptions>>().Value));
+
+        services.AddSingleton<InputIngestor>();
+        services.AddSingleton<TaskMutator>();
+        services.AddSingleton<TasksApi>();
+        services.AddSingleton<HealthApi>();
+        foreach (var activity in WorkflowCatalog.Activities)
+        {
+            services.AddSingleton(activity.Implementation);
+        }
+
+        services.AddHostedService<StorageInitializer>();
+        return services;
+    }
+}

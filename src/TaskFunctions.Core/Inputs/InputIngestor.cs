@@ -1,0 +1,161 @@
+using System.Buffers.Text;
+using Microsoft.Extensions.Options;
+using TaskFunctions.Core.Api;
+using TaskFunctions.Core.Images;
+using TaskFunctions.Core.Storage;
+using TaskFunctions.Core.Tasks;
+
+namespace TaskFunctions.Core.Inputs;
+
+/// <summary>
+/// Turns a create request's image fields into stored blobs under <c>{container}/{task_id}/inputs/</c>.
+/// Everything is decoded and checked first, then written, so a bad field leaves nothing behind.
+/// </summary>
+public sealed class InputIngestor(IBlobStore blobs, IOptions<InputOptions> options)
+{
+    /// <summary>Decodes and checks every inline image; remote URLs are kept as references.</summary>
+    public InputPlan Plan(CreateTaskBase request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var inline = new List<InlineImage>();
+        var references = new Dictionary<string, string>(StringComparer.Ordinal);
+        var errors = new List<ValidationErrorItem>();
+        foreach (var input in request.GetImageInputs())
+        {
+            var loc = Location(input.Field);
+            var value = input.Value.Trim();
+            if (value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!Uri.TryCreate(value, UriKind.Absolute, out _))
+                {
+                    errors.Add(ValidationErrorItem.Body("Input should be a valid URL", "url_parsing", loc));
+                    continue;
+                }
+
+                references[input.Field] = value;
+                continue;
+            }
+
+            if (!TryDecode(value, out var bytes, out var problem))
+            {
+                if (problem is null && LooksLikePath(value))
+                {
+                    problem = input.AllowLocalPath
+                        ? "Value error, local file paths are not enabled on this service"
+                        : "Value error, expected base64 image data, a data URL or an http(s) URL";
+                }
+
+                errors.Add(ValidationErrorItem.Body(problem ?? "Value error, invalid base64 image data", "value_error", loc));
+                continue;
+            }
+
+            if (bytes.LongLength > options.Value.MaxImageBytes)
+            {
+                errors.Add(ValidationErrorItem.Body($"Value error, image is larger than {options.Value.MaxImageBytes} bytes", "value_error", loc));
+                continue;
+            }
+
+            var format = SafeImageDecoder.Sniff(bytes);
+            var (contentType, extension) = format switch
+            {
+                ImageFormatKind.Png => ("image/png", "png"),
+                ImageFormatKind.Jpeg => ("image/jpeg", "jpg"),
+                ImageFormatKind.WebP => ("image/webp", "webp"),
+                _ => (null, null),
+            };
+            if (contentType is null)
+            {
+                errors.Add(ValidationErrorItem.Body("Value error, image must be PNG, JPEG or WebP", "value_error", loc));
+                continue;
+            }
+
+            inline.Add(new InlineImage(input.Field, bytes, contentType, extension!));
+        }
+
+        return new InputPlan(inline, references, errors);
+    }
+
+    /// <summary>Stores the planned inline images; returns every field's stored path or reference.</summary>
+    public async Task<Dictionary<string, string>> StoreAsync(
+        InputPlan plan,
+        string container,
+        string taskId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var paths = new Dictionary<string, string>(plan.References, StringComparer.Ordinal);
+        var uploads = plan.Inline.Select(async image =>
+        {
+            using var content = new MemoryStream(image.Bytes, writable: false);
+            var name = $"{taskId}/inputs/{BlobSafe(image.Field)}.{image.Extension}";
+            return (image.Field, Path: await blobs.UploadAsync(container, name, content, image.ContentType, cancellationToken));
+        });
+        foreach (var (field, path) in await Task.WhenAll(uploads))
+        {
+            paths[field] = path;
+        }
+
+        return paths;
+    }
+
+    private static bool TryDecode(string value, out byte[] bytes, out string? problem)
+    {
+        bytes = [];
+        problem = null;
+        var data = value;
+        if (value.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            var comma = value.IndexOf(',', StringComparison.Ordinal);
+            if (comma < 0 || !value[..comma].EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
+            {
+                problem = "Value error, data URL must be of the form data:image/...;base64,...";
+                return false;
+            }
+
+            if (!value.StartsWith("data:image/", StringComparison.OrdinalIgnoreCase))
+            {
+                problem = "Value error, data URL must carry an image media type";
+                return false;
+            }
+
+            data = value[(comma + 1)..];
+        }
+
+        if (data.Length == 0 || !Base64.IsValid(data, out var decodedLength))
+        {
+            return false;
+        }
+
+        bytes = new byte[decodedLength];
+        if (!Convert.TryFromBase64String(data, bytes, out var written))
+        {
+            bytes = [];
+            return false;
+        }
+
+        bytes = written == bytes.Length ? bytes : bytes[..written];
+        return true;
+    }
+
+    private static bool LooksLikePath(string value) =>
+        value.StartsWith('/') || value.StartsWith("./", StringComparison.Ordinal) || value.StartsWith("../", StringComparison.Ordinal)
+        || value.Contains('\\', StringComparison.Ordinal) || value.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+        || (value.Length > 2 && value[1] == ':');
+
+    /// <summary>Splits <c>name[3]</c> into the loc path <c>["name", 3]</c>.</summary>
+    public static object[] Location(string field)
+    {
+        var bracket = field.IndexOf('[', StringComparison.Ordinal);
+        if (bracket < 0 || !field.EndsWith(']'))
+        {
+            return [field];
+        }
+
+        return int.TryParse(field.AsSpan(bracket + 1, field.Length - bracket - 2), out var index)
+            ? [field[..bracket], index]
+            : [field];
+    }
+
+    private static string BlobSafe(string field) =>
+        new(field.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '-' ? c : '_').ToArray());
+}

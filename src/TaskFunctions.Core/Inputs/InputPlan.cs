@@ -1,0 +1,9 @@
+using TaskFunctions.Core.Api;
+
+namespace TaskFunctions.Core.Inputs;
+
+/// <summary>The checked image inputs of a create request, before anything is written.</summary>
+public sealed record InputPlan(
+    IReadOnlyList<InlineImage> Inline,
+    IReadOnlyDictionary<string, string> References,
+    IReadOnlyList<ValidationErrorItem> Errors);

@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+using TaskFunctions.Core.Tasks;
+
+namespace TaskFunctions.Core.Workflow.Activities;
+
+/// <summary>RUNNING → COMPLETED with the executor's result fields; a task that already ended is left alone.</summary>
+public sealed class CompleteTaskActivity(TaskMutator mutator, TimeProvider time) : ITaskActivity<CompleteTaskInput, bool>
+{
+    public async Task<bool> RunAsync(CompleteTaskInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var fields = input.Results.ToDictionary(p => p.Key, p => JsonNode.Parse(p.Value.GetRawText()));
+        var result = await mutator.MutateAsync(input.TaskId, task =>
+        {
+            // Terminal states never change: a late result after CANCELLED is discarded here.
+            if (task.Status.IsTerminal() || task.Internal.IsDeleted)
+            {
+                return null;
+            }
+
+            var now = time.GetUtcNow();
+            var completed = TaskPatch.Apply(task, fields);
+            completed.Status = TaskState.COMPLETED;
+            completed.Progress = 100;
+            completed.CompletedAt = now;
+            completed.UpdatedAt = now;
+            return completed;
+        }, cancellationToken);
+        return result?.Changed == true;
+    }
+}

@@ -1,0 +1,28 @@
+using TaskFunctions.Core.Tasks;
+
+namespace TaskFunctions.Core.Workflow.Activities;
+
+/// <summary>RUNNING → FAILED with the error appended and classified; a task that already ended is left alone.</summary>
+public sealed class FailTaskActivity(TaskMutator mutator, TimeProvider time) : ITaskActivity<FailTaskInput, bool>
+{
+    public async Task<bool> RunAsync(FailTaskInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var result = await mutator.MutateAsync(input.TaskId, task =>
+        {
+            if (task.Status.IsTerminal() || task.Internal.IsDeleted)
+            {
+                return null;
+            }
+
+            var now = time.GetUtcNow();
+            task.Status = TaskState.FAILED;
+            task.Errors = [.. task.Errors ?? [], input.Error];
+            task.ErrorCategory = input.Category;
+            task.CompletedAt = now;
+            task.UpdatedAt = now;
+            return task;
+        }, cancellationToken);
+        return result?.Changed == true;
+    }
+}

@@ -1,0 +1,63 @@
+using TaskFunctions.Core.Storage;
+using TaskFunctions.Core.Tasks;
+
+namespace TaskFunctions.Core.Workflow;
+
+/// <summary>
+/// Read-modify-write of a task record with optimistic concurrency: on a lost ETag race the record is read
+/// again and the change re-applied, so concurrent writers (API and workflow) never overwrite each other.
+/// </summary>
+public sealed class TaskMutator(ITaskStore store)
+{
+    private const int MaxAttempts = 8;
+
+    /// <summary>
+    /// Applies <paramref name="mutate"/> to the task's document and writes back the document it returns
+    /// (the same instance changed in place, or a new one); a null return writes nothing.
+    /// Returns null when the task does not exist; otherwise the document as stored after the call.
+    /// </summary>
+    public async Task<MutationResult?> MutateAsync(
+        string taskId,
+        Func<TaskPublicBase, TaskPublicBase?> mutate,
+        CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await store.GetAsync(taskId, cancellationToken);
+            if (stored is null)
+            {
+                return null;
+            }
+
+            var current = TaskJson.DeserializeDocument(stored.Document);
+            var document = mutate(current);
+            if (document is null)
+            {
+                return new MutationResult(stored, current, Changed: false);
+            }
+
+            Apply(stored, document);
+            try
+            {
+                await store.UpdateAsync(stored, cancellationToken);
+                return new MutationResult(stored, document, Changed: true);
+            }
+            catch (TaskConcurrencyException) when (attempt < MaxAttempts)
+            {
+                // Someone else wrote in between: read again and re-decide on fresh state.
+            }
+        }
+    }
+
+    /// <summary>Copies the indexed columns from the document onto the stored entity.</summary>
+    public static void Apply(StoredTask stored, TaskPublicBase document)
+    {
+        stored.Status = document.Status;
+        stored.UpdatedAt = document.UpdatedAt;
+        stored.IsDeleted = document.Internal.IsDeleted;
+        stored.OriginInstance = document.OriginInstance;
+        stored.OriginZone = document.OriginZone;
+        stored.OriginTenantId = document.OriginTenantId;
+        stored.Document = TaskJson.SerializeDocument(document);
+    }
+}

@@ -1,0 +1,19 @@
+using TaskFunctions.Core.Workflow.Activities;
+
+namespace TaskFunctions.Core.Workflow;
+
+/// <summary>The one list of activities both hosts register (the Functions app as triggers, the self-host by name).</summary>
+public static class WorkflowCatalog
+{
+    public static IReadOnlyList<ActivityRegistration> Activities { get; } =
+    [
+        Register<StartTaskActivity, string, StartTaskResult>(TaskNames.StartTask),
+        Register<ExecuteLocalTaskActivity, string, ExecutionOutcome>(TaskNames.ExecuteLocalTask),
+        Register<CompleteTaskActivity, CompleteTaskInput, bool>(TaskNames.CompleteTask),
+        Register<FailTaskActivity, FailTaskInput, bool>(TaskNames.FailTask),
+    ];
+
+    private static ActivityRegistration Register<TActivity, TInput, TOutput>(string name)
+        where TActivity : ITaskActivity<TInput, TOutput> =>
+        new(name, typeof(TActivity), typeof(TInput), typeof(TOutput));
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using TaskFunctions.Tests.Infrastructure;
+
+namespace TaskFunctions.Tests.EndToEnd;
+
+[Collection(SelfHostCollection.Name)]
+public sealed class CreateTaskTests(SelfHostFixture fixture)
+{
+    public static TheoryData<string> Kinds => new(SampleBodies.Kinds);
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Create_ValidBodyOfEachKind_ReturnsEveryPublicField(string kind)
+    {
+        var tenant = "t-" + Guid.NewGuid().ToString("N");
+        using var client = fixture.Client(tenant);
+
+        var created = await ApiCalls.CreateAsync(client, SampleBodies.For(kind));
+
+        var expected = SpecSchemas.Fields(SampleBodies.PublicSchemaName(kind));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), created.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(kind, created["task_type"]!.GetValue<string>());
+        Assert.Equal("PENDING", created["status"]!.GetValue<string>());
+        Assert.Equal(tenant, created["origin_tenant_id"]!.GetValue<string>());
+        Assert.True(Guid.TryParse(created["id"]!.GetValue<string>(), out _));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Create_KindWithoutExecutorOrWithOne_ReachesATerminalStateHonestly(string kind)
+    {
+        using var client = fixture.Client("t-" + Guid.NewGuid().ToString("N"));
+        var created = await ApiCalls.CreateAsync(client, SampleBodies.For(kind));
+
+        var final = await ApiCalls.WaitForAsync(client, created["id"]!.GetValue<string>(), ApiCalls.IsTerminal);
+
+        if (kind == "IMAGE_ADJUSTER")
+        {
+            Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
+        }
+        else
+        {
+            Assert.Equal("FAILED", final["status"]!.GetValue<string>());
+            Assert.Equal("INTERNAL", final["error_category"]!.GetValue<string>());
+            Assert.Contains(final["errors"]!.AsArray(), e => e!.GetValue<string>().Contains("No executor", StringComparison.Ordinal));
+            Assert.NotNull(final["completed_at"]);
+        }
+    }
+
+    [Fact]
+    public async Task CreateGeneration_OnGenerationRouteWithoutTaskType_CreatesGeneration()
+    {
+        using var client = fixture.Client("t-" + Guid.NewGuid().ToString("N"));
+        var body = new JsonObject { ["origin_instance"] = "tests", ["prompt"] = "a dog" };
+
+        var (status, json) = await ApiCalls.PostAsync(client, ApiCalls.Tasks + "generation", body);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("GENERATION", json!["task_type"]!.GetValue<string>());
+        Assert.Equal(SpecSchemas.Fields("GenerationTaskPublic").Count, json.AsObject().Count);
+    }
+
+    [Fact]
+    public async Task Create_WithoutTrailingSlash_IsTheSameRoute()
+    {
+        using var client = fixture.Client("t-" + Guid.NewGuid().ToString("N"));
+
+        var (status, json) = await ApiCalls.PostAsync(client, "api/v1/tasks", SampleBodies.For("GENERATION"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("PENDING", json!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Create_DeprecatedBaseImageData_IsMappedToBaseImagePath()
+    {
+        using var client = fixture.Client("t-" + Guid.NewGuid().ToString("N"));
+        var body = new JsonObject
+        {
+            ["task_type"] = "EDITING",
+            ["origin_instance"] = "tests",
+            ["prompt"] = "x",
+            ["base_image_data"] = TestImages.PngBase64(4, 4),
+        };
+
+        var created = await ApiCalls.CreateAsync(client, body);
+
+        var path = created["base_image_path"]!.GetValue<string>();
+        Assert.StartsWith("editings/" + created["id"]!.GetValue<string>() + "/inputs/", path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_ForAnotherTenantAsNonAdmin_Returns403AndWritesNothing()
+    {
+        var tenant = "t-" + Guid.NewGuid().ToString("N");
+        using var client = fixture.Client(tenant);
+
+        var (status, json) = await ApiCalls.PostAsync(client, ApiCalls.Tasks, SampleBodies.For("GENERATION", tenant: "someone-else"));
+        var (_, list) = await ApiCalls.GetAsync(client, ApiCalls.Tasks);
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.IsType<string>(json!["detail"]!.GetValue<string>());
+        Assert.Empty(list!.AsArray());
+    }
+
+    [Fact]
+    public async Task Create_ForAnotherTenantAsAdmin_CreatesInThatTenant()
+    {
+        var tenant = "t-" + Guid.NewGuid().ToString("N");
+        using var admin = fixture.Client(null, admin: true);
+        using var owner = fixture.Client(tenant);
+
+        var created = await ApiCalls.CreateAsync(admin, SampleBodies.For("GENERATION", tenant));
+        var (status, _) = await ApiCalls.GetAsync(owner, ApiCalls.Tasks + created["id"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+}

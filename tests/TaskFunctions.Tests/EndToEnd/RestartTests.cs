@@ -1,0 +1,51 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using TaskFunctions.Tests.Infrastructure;
+
+namespace TaskFunctions.Tests.EndToEnd;
+
+/// <summary>
+/// Kills the self-host (no graceful shutdown) while a task is RUNNING and starts it again on the same task hub:
+/// the Durable backend re-delivers the interrupted activity and the task completes.
+/// </summary>
+[Collection("Azurite")]
+public sealed class RestartTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task SelfHost_KilledWhileTaskRunning_CompletesTaskAfterRestart()
+    {
+        // Same host.json as production except a short visibility timeout, so the interrupted activity
+        // is re-delivered in seconds rather than the production 5 minutes.
+        var hostJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "host.json")))!;
+        hostJson["extensions"]!["durableTask"]!["storageProvider"]!["workItemQueueVisibilityTimeout"] = "00:00:10";
+        var hostJsonPath = Path.Combine(Path.GetTempPath(), $"host-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(hostJsonPath, hostJson.ToJsonString());
+        var extra = new Dictionary<string, string> { ["SelfHost__HostJsonPath"] = hostJsonPath };
+
+        var first = new SelfHostProcess(azurite.ConnectionString, extra);
+        await first.StartAsync();
+        using var client = new HttpClient { BaseAddress = first.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token("t-" + Guid.NewGuid().ToString("N")));
+        var body = SampleBodies.For("IMAGE_ADJUSTER");
+        body["input_image"] = TestImages.PngBase64(6000, 6000);
+        body["target_width"] = 5000;
+        body["target_height"] = 4000;
+        body["mode"] = "pad";
+        body["resampling"] = "lanczos";
+        var id = (await ApiCalls.CreateAsync(client, body))["id"]!.GetValue<string>();
+
+        var atKill = await ApiCalls.WaitForAsync(client, id, s => s != "PENDING");
+        await first.KillAsync();
+        Assert.Equal("RUNNING", atKill["status"]!.GetValue<string>());
+
+        await using var second = new SelfHostProcess(azurite.ConnectionString, first.Environment.ToDictionary());
+        await second.StartAsync();
+        using var client2 = new HttpClient { BaseAddress = second.BaseAddress };
+        client2.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization;
+        var final = await ApiCalls.WaitForAsync(client2, id, ApiCalls.IsTerminal, TimeSpan.FromMinutes(3));
+
+        Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
+        Assert.Equal($"image-adjustments/{id}/result.png", final["result_image_path"]!.GetValue<string>());
+        File.Delete(hostJsonPath);
+    }
+}

@@ -1,0 +1,30 @@
+namespace TaskFunctions.Tests.Infrastructure;
+
+/// <summary>Locates the repository (the folder holding TaskFunctions.sln) and build outputs from the test binaries.</summary>
+public static class RepositoryPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>Debug or Release: the configuration the tests were built with (the solution builds all projects alike).</summary>
+    public static string Configuration { get; } =
+        new DirectoryInfo(AppContext.BaseDirectory).Parent?.Parent?.Name is { } name && name is "Debug" or "Release" ? name : "Debug";
+
+    public static string ProjectOutput(string project) =>
+        Path.Combine(Root, "src", project, "bin", Configuration, "net10.0");
+
+    public static string SharedSpec(string file) =>
+        Path.GetFullPath(Path.Combine(Root, "..", "shared", "spec", file));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "TaskFunctions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("TaskFunctions.sln not found above " + AppContext.BaseDirectory);
+    }
+}

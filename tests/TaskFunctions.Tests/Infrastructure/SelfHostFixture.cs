@@ -1,0 +1,37 @@
+using System.Net.Http.Headers;
+
+namespace TaskFunctions.Tests.Infrastructure;
+
+/// <summary>One Azurite and one self-host process shared by the end-to-end tests of a collection.</summary>
+public sealed class SelfHostFixture : IAsyncLifetime
+{
+    private readonly AzuriteFixture azurite = new();
+
+    public SelfHostProcess Host { get; private set; } = null!;
+
+    public string StorageConnectionString => azurite.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        await azurite.InitializeAsync();
+        Host = new SelfHostProcess(azurite.ConnectionString);
+        await Host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await azurite.DisposeAsync();
+    }
+
+    /// <summary>A client for the given tenant (or admin), with a valid bearer token.</summary>
+    public HttpClient Client(string? tenant, bool admin = false)
+    {
+        var client = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token(tenant, admin));
+        return client;
+    }
+
+    /// <summary>A client without any Authorization header.</summary>
+    public HttpClient AnonymousClient() => new() { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+}
