@@ -56,7 +56,7 @@ public sealed partial class TasksApi(
         var auth = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), request.HttpContext.RequestAborted);
         if (!auth.Succeeded)
         {
-            var denied = ApiResult.Detail(auth.StatusCode, auth.Message ?? "Not authenticated");
+            var denied = ApiResult.Detail(auth.StatusCode, auth.Detail ?? "Not authenticated");
             return auth.WwwAuthenticate is { } challenge ? denied.WithHeader("WWW-Authenticate", challenge) : denied;
         }
 
