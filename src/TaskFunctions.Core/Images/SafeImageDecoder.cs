@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace TaskFunctions.Core.Images;
+
+/// <summary>Decodes untrusted images: PNG, JPEG and WebP only, size-checked before decoding, memory- and time-capped.</summary>
+/// <remarks>ImageSharp 2.1 gets no more security fixes, so every limit is enforced here rather than trusted to the decoders.</remarks>
+public static class SafeImageDecoder
+{
+    private const int MiB = 1024 * 1024;
+
+    // Allocators pool memory and are expensive; one per distinct limit keeps it to one per process in practice.
+    private static readonly ConcurrentDictionary<int, Configuration> Configurations = new();
+
+    /// <summary>Recognises PNG, JPEG and WebP by their magic bytes; everything else is <see cref="ImageFormatKind.Unknown"/>.</summary>
+    public static ImageFormatKind Sniff(ReadOnlySpan<byte> header)
+    {
+        if (header.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        {
+            return ImageFormatKind.Png;
+        }
+
+        if (header.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]))
+        {
+            return ImageFormatKind.Jpeg;
+        }
+
+        if (header.Length >= 12 && header.StartsWith("RIFF"u8) && header.Slice(8, 4).SequenceEqual("WEBP"u8))
+        {
+            return ImageFormatKind.WebP;
+        }
+
+        return ImageFormatKind.Unknown;
+    }
+
+    /// <summary>Reads, checks and decodes an untrusted image.</summary>
+    /// <exception cref="InvalidImageException">The image is not an acceptable PNG, JPEG or WebP within the limits.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    public static async Task<Image<Rgba32>> DecodeAsync(Stream input, ImageDecodeOptions options, CancellationToken ct)
+    {
+        var decoded = await DecodeWithFormatAsync(input, options, ct);
+        return decoded.Image;
+    }
+
+    /// <summary>As <see cref="DecodeAsync"/>, also returning the sniffed format.</summary>
+    internal static async Task<(Image<Rgba32> Image, ImageFormatKind Format)> DecodeWithFormatAsync(
+        Stream input, ImageDecodeOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxPixels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxBytes);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.DecodeTimeout);
+        try
+        {
+            byte[] data = await ReadBoundedAsync(input, options.MaxBytes, timeout.Token);
+            var format = Sniff(data);
+            if (format == ImageFormatKind.Unknown)
+            {
+                throw new InvalidImageException(data.Length == 0
+                    ? "image data is empty"
+                    : $"unsupported image format ({DescribeUnsupported(data)}); use PNG, JPEG or WebP");
+            }
+
+            // ImageSharp fills a truncated JPEG scan with grey instead of failing, so the end marker is checked here.
+            if (format == ImageFormatKind.Jpeg && !JpegStructure.HasEndOfImage(data))
+            {
+                throw Corrupt(null);
+            }
+
+            var configuration = ConfigurationFor(options.MaxPixels);
+            using var stream = new MemoryStream(data, writable: false);
+            var info = await Image.IdentifyAsync(configuration, stream, timeout.Token) ?? throw Corrupt(null);
+            long pixels = (long)info.Width * info.Height;
+            if (info.Width <= 0 || info.Height <= 0)
+            {
+                throw Corrupt(null);
+            }
+
+            if (pixels > options.MaxPixels)
+            {
+                throw new InvalidImageException(string.Create(CultureInfo.InvariantCulture,
+                    $"image is {info.Width}x{info.Height} pixels, above the {options.MaxPixels} pixel limit"));
+            }
+
+            stream.Position = 0;
+            var image = await Image.LoadAsync<Rgba32>(configuration, stream, timeout.Token);
+            return (image, format);
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new InvalidImageException(string.Create(CultureInfo.InvariantCulture,
+                $"image took longer than {options.DecodeTimeout.TotalSeconds:0.#} s to read and decode"), ex);
+        }
+        catch (InvalidMemoryOperationException ex)
+        {
+            throw new InvalidImageException("image needs more memory to decode than allowed", ex);
+        }
+        catch (UnknownImageFormatException ex)
+        {
+            throw new InvalidImageException("unsupported image format; use PNG, JPEG or WebP", ex);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new InvalidImageException("image uses an encoding feature that is not supported", ex);
+        }
+        catch (Exception ex) when (ex is not (InvalidImageException or OperationCanceledException or OutOfMemoryException))
+        {
+            // Decoder crashes on hostile input (ImageFormatException, index errors, ...) all mean the data is bad.
+            throw Corrupt(ex);
+        }
+    }
+
+    internal static Configuration ConfigurationFor(long maxPixels)
+    {
+        // One frame buffer of the largest allowed image, plus headroom for decoder working buffers.
+        long limitBytes = maxPixels * 4 + 64L * MiB;
+        int limitMegabytes = (int)Math.Min(int.MaxValue, (limitBytes + MiB - 1) / MiB);
+        return Configurations.GetOrAdd(limitMegabytes, static mb =>
+        {
+            var configuration = new Configuration(
+                new PngConfigurationModule(), new JpegConfigurationModule(), new WebpConfigurationModule());
+            configuration.MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { AllocationLimitMegabytes = mb });
+            return configuration;
+        });
+    }
+
+    private static InvalidImageException Corrupt(Exception? inner) =>
+        inner is null
+            ? new InvalidImageException("image data is truncated or corrupt")
+            : new InvalidImageException("image data is truncated or corrupt", inner);
+
+    private static async Task<byte[]> ReadBoundedAsync(Stream input, long maxBytes, CancellationToken ct)
+    {
+        if (input.CanSeek)
+        {
+            long remaining = input.Length - input.Position;
+            if (remaining > maxBytes)
+            {
+                throw TooManyBytes(maxBytes);
+            }
+        }
+
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[81920];
+        int read;
+        while ((read = await input.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw TooManyBytes(maxBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static InvalidImageException TooManyBytes(long maxBytes) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"image is larger than the {maxBytes} byte limit"));
+
+    // Names common formats so callers learn what they sent; the bytes, not a file name or content type, decide.
+    private static string DescribeUnsupported(ReadOnlySpan<byte> data)
+    {
+        if (data.StartsWith("GIF8"u8))
+        {
+            return "GIF";
+        }
+
+        if (data.StartsWith("PK\u0003\u0004"u8))
+        {
+            return "ZIP";
+        }
+
+        if (data.StartsWith("%PDF"u8))
+        {
+            return "PDF";
+        }
+
+        if (data.StartsWith("BM"u8))
+        {
+            return "BMP";
+        }
+
+        if (data.StartsWith("II*\0"u8) || data.StartsWith("MM\0*"u8))
+        {
+            return "TIFF";
+        }
+
+        if (data.Length >= 12 && data.Slice(4, 4).SequenceEqual("ftyp"u8))
+        {
+            return "HEIF/AVIF";
+        }
+
+        var text = data.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? data[3..] : data;
+        text = text.TrimStart(" \t\r\n"u8);
+        if (text.StartsWith("<"u8))
+        {
+            return "SVG/XML";
+        }
+
+        return "unrecognised";
+    }
+}
