@@ -86,10 +86,32 @@ public sealed class ImageAdjuster
                     Size = new Size(plan.CanvasWidth, plan.CanvasHeight),
                     TargetRectangle = new Rectangle(plan.OffsetX, plan.OffsetY, plan.ScaledWidth, plan.ScaledHeight),
                     Sampler = plan.Resamples ? resampler : KnownResamplers.NearestNeighbor,
-                    PadColor = padColor,
                 });
             }
+
+            // Manual mode ignores PadColor and leaves the new canvas cleared (transparent), so only an opaque fill
+            // needs painting, and only on the borders.
+            if (plan.Pads && padColor != Color.Transparent)
+            {
+                foreach (var border in Borders(plan))
+                {
+                    x.BackgroundColor(padColor, border);
+                }
+            }
         });
+
+    private static IEnumerable<Rectangle> Borders(AdjustPlan plan)
+    {
+        int right = plan.OffsetX + plan.ScaledWidth, bottom = plan.OffsetY + plan.ScaledHeight;
+        Rectangle[] bands =
+        [
+            new(0, 0, plan.CanvasWidth, plan.OffsetY),
+            new(0, bottom, plan.CanvasWidth, plan.CanvasHeight - bottom),
+            new(0, plan.OffsetY, plan.OffsetX, plan.ScaledHeight),
+            new(right, plan.OffsetY, plan.CanvasWidth - right, plan.ScaledHeight),
+        ];
+        return bands.Where(b => b.Width > 0 && b.Height > 0);
+    }
 
     private static bool HasTransparency(Image<Rgba32> image)
     {
