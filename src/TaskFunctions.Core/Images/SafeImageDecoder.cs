@@ -57,28 +57,31 @@ public static class SafeImageDecoder
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxPixels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxBytes);
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(options.DecodeTimeout);
+        // The constructor (unlike CancelAfter) cancels at once for a zero budget, which keeps the limit exact.
+        using var deadline = new CancellationTokenSource(options.DecodeTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        var token = linked.Token;
         try
         {
-            byte[] data = await ReadBoundedAsync(input, options.MaxBytes, timeout.Token);
-            var format = Sniff(data);
+            var data = await ReadBoundedAsync(input, options.MaxBytes, token);
+            token.ThrowIfCancellationRequested();
+            var format = Sniff(data.AsSpan());
             if (format == ImageFormatKind.Unknown)
             {
-                throw new InvalidImageException(data.Length == 0
+                throw new InvalidImageException(data.Count == 0
                     ? "image data is empty"
-                    : $"unsupported image format ({DescribeUnsupported(data)}); use PNG, JPEG or WebP");
+                    : $"unsupported image format ({DescribeUnsupported(data.AsSpan())}); use PNG, JPEG or WebP");
             }
 
             // ImageSharp fills a truncated JPEG scan with grey instead of failing, so the end marker is checked here.
-            if (format == ImageFormatKind.Jpeg && !JpegStructure.HasEndOfImage(data))
+            if (format == ImageFormatKind.Jpeg && !JpegStructure.HasEndOfImage(data.AsSpan()))
             {
                 throw Corrupt(null);
             }
 
             var configuration = ConfigurationFor(options.MaxPixels);
-            using var stream = new MemoryStream(data, writable: false);
-            var info = await Image.IdentifyAsync(configuration, stream, timeout.Token) ?? throw Corrupt(null);
+            using var stream = new MemoryStream(data.Array!, data.Offset, data.Count, writable: false);
+            var info = await Image.IdentifyAsync(configuration, stream, token) ?? throw Corrupt(null);
             long pixels = (long)info.Width * info.Height;
             if (info.Width <= 0 || info.Height <= 0)
             {
@@ -92,10 +95,11 @@ public static class SafeImageDecoder
             }
 
             stream.Position = 0;
-            var image = await Image.LoadAsync<Rgba32>(configuration, stream, timeout.Token);
+            token.ThrowIfCancellationRequested();
+            var image = await Image.LoadAsync<Rgba32>(configuration, stream, token);
             return (image, format);
         }
-        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             throw new InvalidImageException(string.Create(CultureInfo.InvariantCulture,
                 $"image took longer than {options.DecodeTimeout.TotalSeconds:0.#} s to read and decode"), ex);
@@ -138,18 +142,28 @@ public static class SafeImageDecoder
             ? new InvalidImageException("image data is truncated or corrupt")
             : new InvalidImageException("image data is truncated or corrupt", inner);
 
-    private static async Task<byte[]> ReadBoundedAsync(Stream input, long maxBytes, CancellationToken ct)
+    // Buffers the whole input once: the format is sniffed, identified and decoded from the same bytes without copies.
+    private static async Task<ArraySegment<byte>> ReadBoundedAsync(Stream input, long maxBytes, CancellationToken ct)
     {
+        int capacity = 0;
         if (input.CanSeek)
         {
-            long remaining = input.Length - input.Position;
+            long remaining = Math.Max(0, input.Length - input.Position);
             if (remaining > maxBytes)
             {
                 throw TooManyBytes(maxBytes);
             }
+
+            capacity = (int)Math.Min(remaining, Array.MaxLength);
         }
 
-        using var buffer = new MemoryStream();
+        // Sized to the known length, the buffer never grows, so TryGetBuffer hands back the bytes without a copy.
+        using var buffer = new MemoryStream(capacity);
+        return await CopyBoundedAsync(input, buffer, maxBytes, ct);
+    }
+
+    private static async Task<ArraySegment<byte>> CopyBoundedAsync(Stream input, MemoryStream buffer, long maxBytes, CancellationToken ct)
+    {
         byte[] chunk = new byte[81920];
         int read;
         while ((read = await input.ReadAsync(chunk, ct)) > 0)
@@ -162,7 +176,7 @@ public static class SafeImageDecoder
             buffer.Write(chunk, 0, read);
         }
 
-        return buffer.ToArray();
+        return buffer.TryGetBuffer(out var segment) ? segment : new ArraySegment<byte>(buffer.ToArray());
     }
 
     private static InvalidImageException TooManyBytes(long maxBytes) =>
