@@ -61,10 +61,21 @@ public static class SafeImageDecoder
         using var deadline = new CancellationTokenSource(options.DecodeTimeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         var token = linked.Token;
+
+        // Read failures stay as they are (I/O problems are not the caller's image's fault); only the deadline maps.
+        ArraySegment<byte> data;
         try
         {
-            var data = await ReadBoundedAsync(input, options.MaxBytes, token);
+            data = await ReadBoundedAsync(input, options.MaxBytes, token);
             token.ThrowIfCancellationRequested();
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw TimedOut(options, ex);
+        }
+
+        try
+        {
             var format = Sniff(data.AsSpan());
             if (format == ImageFormatKind.Unknown)
             {
@@ -101,8 +112,7 @@ public static class SafeImageDecoder
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            throw new InvalidImageException(string.Create(CultureInfo.InvariantCulture,
-                $"image took longer than {options.DecodeTimeout.TotalSeconds:0.#} s to read and decode"), ex);
+            throw TimedOut(options, ex);
         }
         catch (InvalidMemoryOperationException ex)
         {
@@ -136,6 +146,10 @@ public static class SafeImageDecoder
             return configuration;
         });
     }
+
+    private static InvalidImageException TimedOut(ImageDecodeOptions options, Exception inner) =>
+        new(string.Create(CultureInfo.InvariantCulture,
+            $"image took longer than {options.DecodeTimeout.TotalSeconds:0.#} s to read and decode"), inner);
 
     private static InvalidImageException Corrupt(Exception? inner) =>
         inner is null

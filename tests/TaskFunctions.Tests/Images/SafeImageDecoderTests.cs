@@ -232,6 +232,23 @@ public class SafeImageDecoderTests
         Assert.Equal(["JPEG", "PNG", "Webp"], names);
     }
 
+    [Fact]
+    public async Task DecodeAsync_InputReadFails_PropagatesIOException()
+    {
+        using var stream = new FailingStream();
+
+        await Assert.ThrowsAsync<IOException>(() =>
+            SafeImageDecoder.DecodeAsync(stream, new ImageDecodeOptions(), CancellationToken.None));
+    }
+
+    private sealed class FailingStream : MemoryStream
+    {
+        public override bool CanSeek => false;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException<int>(new IOException("connection reset"));
+    }
+
     private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;
