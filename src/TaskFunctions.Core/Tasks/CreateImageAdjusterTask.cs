@@ -106,7 +106,7 @@ public sealed class CreateImageAdjusterTask : CreateTaskBase
     protected override TaskPublicBase CreatePublic(IReadOnlyDictionary<string, string> storedInputPaths) => new ImageAdjusterTaskPublic
     {
         InputImagePath = StoredOr(storedInputPaths, "input_image", InputImage)!,
-        ReferenceImagePath = StoredOr(storedInputPaths, "reference_image", ReferenceImage),
+        ReferenceImagePath = string.IsNullOrEmpty(ReferenceImage) ? null : StoredOr(storedInputPaths, "reference_image", ReferenceImage),
         Mode = Mode,
         TargetWidth = TargetWidth,
         TargetHeight = TargetHeight,

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -76,6 +77,7 @@ public static class TaskJson
     private static JsonSerializerOptions CreateOptions(bool includeInternal)
     {
         var resolver = new DefaultJsonTypeInfoResolver();
+        resolver.Modifiers.Add(OrderBaseFieldsFirst);
         if (!includeInternal)
         {
             resolver.Modifiers.Add(RemoveInternalFields);
@@ -90,6 +92,36 @@ public static class TaskJson
         };
         options.MakeReadOnly();
         return options;
+    }
+
+    /// <summary>Puts <c>task_type</c> and <c>id</c> first, then fields of base classes before those of the kind, for readable documents.</summary>
+    private static void OrderBaseFieldsFirst(JsonTypeInfo typeInfo)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        foreach (var property in typeInfo.Properties)
+        {
+            property.Order = property.Name switch
+            {
+                "task_type" => -1000,
+                "id" => -999,
+                _ => property.AttributeProvider is MemberInfo { DeclaringType: { } declaring } ? Depth(declaring) : 0,
+            };
+        }
+    }
+
+    private static int Depth(Type type)
+    {
+        var depth = 0;
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+        {
+            depth++;
+        }
+
+        return depth;
     }
 
     private static void RemoveInternalFields(JsonTypeInfo typeInfo)

@@ -180,6 +180,16 @@ public class TaskRequestParserCreateTests
     }
 
     [Fact]
+    public void ParseCreate_EmptyBody_ReportsJsonInvalidAtZero()
+    {
+        var result = TaskRequestParser.ParseCreate([]);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("json_invalid", error.Type);
+        Assert.Equal(0L, error.Loc[1]);
+    }
+
+    [Fact]
     public void ParseCreate_ArrayBody_ReportsModelAttributesType()
     {
         var result = TaskRequestParser.ParseCreate("[]"u8);
