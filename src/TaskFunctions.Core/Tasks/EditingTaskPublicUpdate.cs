@@ -1,0 +1,6 @@
+namespace TaskFunctions.Core.Tasks;
+
+/// <summary>PUT body for an EDITING task: the common update fields only.</summary>
+public sealed class EditingTaskPublicUpdate : TaskUpdateBase
+{
+}

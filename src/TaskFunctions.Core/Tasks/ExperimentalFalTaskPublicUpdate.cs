@@ -1,0 +1,11 @@
+using System.Text.Json.Nodes;
+
+namespace TaskFunctions.Core.Tasks;
+
+/// <summary>PUT body for an EXPERIMENTAL_FAL task: the common update fields plus the app and its parameters.</summary>
+public sealed class ExperimentalFalTaskPublicUpdate : TaskUpdateBase
+{
+    public string? FalAppId { get; set; }
+
+    public JsonObject? FalParameters { get; set; }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+
+namespace TaskFunctions.Core.Tasks;
+
+/// <summary>Task state the service keeps for itself; stored as <c>_internal</c>, never returned by the API.</summary>
+public sealed class TaskInternalState
+{
+    /// <summary>Owning tenant ("" when an admin created the task without a tenant).</summary>
+    public string Tenant { get; set; } = "";
+
+    public string? WebhookUrl { get; set; }
+
+    public bool IsDeleted { get; set; }
+
+    public DateTimeOffset? DeletedAt { get; set; }
+
+    public string? QueueName { get; set; }
+
+    public bool? IsResumed { get; set; }
+
+    public int? ResumeAttemptCount { get; set; }
+
+    public DateTimeOffset? LastResumeAttempt { get; set; }
+
+    /// <summary>Log of calls made to external services, for observability.</summary>
+    public List<JsonObject>? ServiceRequests { get; set; }
+
+    public bool FallbackUsed { get; set; }
+
+    /// <summary>The create request as accepted, image values replaced by stored blob paths; see <see cref="TaskJson.ReadCreateRequest{T}"/>.</summary>
+    public JsonObject? CreateRequest { get; set; }
+
+    /// <summary>Stored blob path per image input field (<see cref="ImageInput.Field"/>).</summary>
+    public Dictionary<string, string>? InputPaths { get; set; }
+}
