@@ -187,7 +187,7 @@ public sealed class TableTaskStore : ITaskStore
 
         // Keys only while skipping, so the skipped part of the range costs little bandwidth.
         await foreach (var entry in _index.QueryAsync<TableEntity>(
-            filter, PageSize, ["RowKey", TaskIdProperty], cancellationToken))
+            filter, PageSize, ["PartitionKey", "RowKey", TaskIdProperty], cancellationToken))
         {
             if (skipped < query.Skip)
             {
