@@ -368,7 +368,7 @@ public sealed class TableTaskStore : ITaskStore
         }
     }
 
-    private async Task<(TableEntity Record, string? BlobName)> ToRecordEntityAsync(StoredTask task, CancellationToken cancellationToken)
+    internal async Task<(TableEntity Record, string? BlobName)> ToRecordEntityAsync(StoredTask task, CancellationToken cancellationToken)
     {
         var record = new TableEntity(TableKeys.Encode(task.Id), RecordRowKey)
         {
