@@ -107,6 +107,7 @@ public sealed class TableTaskStore : ITaskStore
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             await DeleteDocumentBlobAsync(blobName);
+            await UndoDuplicateIndexAsync(task, cancellationToken);
             throw new TaskConcurrencyException($"Task {task.Id} already exists.", task.Id);
         }
         catch
@@ -298,6 +299,13 @@ public sealed class TableTaskStore : ITaskStore
             return null;
         }
 
+        if (!IsIndexEntryOf(entry, task))
+        {
+            // Left by a create that lost to an existing task with the same id.
+            await DeleteOrphanIfOldAsync(entry, task.Id, cancellationToken);
+            return null;
+        }
+
         if (!Matches(task, query))
         {
             await RepairIndexEntryAsync(entry, task, cancellationToken);
@@ -305,6 +313,25 @@ public sealed class TableTaskStore : ITaskStore
         }
 
         return task;
+    }
+
+    private static bool IsIndexEntryOf(TableEntity entry, StoredTask task) =>
+        entry.RowKey == TableKeys.IndexRowKey(task.CreatedAt, task.Id)
+        && (entry.PartitionKey == TableKeys.GlobalPartition || entry.PartitionKey == TableKeys.TenantPartition(task.Tenant));
+
+    // The index entities were upserted before the record insert found the id taken: entities that share keys
+    // with the existing task's get its values back, the rest are removed.
+    private async Task UndoDuplicateIndexAsync(StoredTask duplicate, CancellationToken cancellationToken)
+    {
+        var existing = await GetAsync(duplicate.Id, cancellationToken);
+        var rowKey = TableKeys.IndexRowKey(duplicate.CreatedAt, duplicate.Id);
+        await Task.WhenAll(new[] { TableKeys.TenantPartition(duplicate.Tenant), TableKeys.GlobalPartition }.Select(partition =>
+        {
+            var probe = new TableEntity(partition, rowKey);
+            return existing is not null && IsIndexEntryOf(probe, existing)
+                ? _index.UpsertEntityAsync(ToIndexEntity(existing, partition), TableUpdateMode.Replace, cancellationToken)
+                : _index.DeleteEntityAsync(partition, rowKey, ETag.All, cancellationToken);
+        }));
     }
 
     private async Task DeleteOrphanIfOldAsync(TableEntity entry, string id, CancellationToken cancellationToken)

@@ -228,6 +228,25 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     [Fact]
+    public async Task ListAsync_IndexEntityOfLostDuplicateCreate_SkipsItAndListsTaskOnce()
+    {
+        var tenant = TestTasks.NewTenant();
+        var task = TestTasks.Create(tenant, TestTasks.BaseTime);
+        await Store.CreateAsync(task);
+        var lostDuplicate = new StoredTask
+        {
+            Id = task.Id, Tenant = tenant, TaskType = task.TaskType, Status = task.Status,
+            CreatedAt = task.CreatedAt.AddHours(-1), UpdatedAt = task.UpdatedAt, Document = "{}",
+        };
+        await _scope.IndexTable.AddEntityAsync(TableTaskStore.ToIndexEntity(lostDuplicate, TableKeys.TenantPartition(tenant)));
+
+        var listed = await Store.ListAsync(new TaskListQuery { Tenant = tenant });
+
+        Assert.Equal([task.Id], listed.Select(t => t.Id));
+        Assert.Equal(2, (await _scope.IndexEntitiesOfAsync(task.Id)).Count);
+    }
+
+    [Fact]
     public async Task ListAsync_IndexLeftStaleByCrash_FiltersByRecordAndRepairsIndex()
     {
         var tenant = TestTasks.NewTenant();

@@ -60,6 +60,32 @@ public sealed class TableTaskStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(task.Id, ex.TaskId);
     }
 
+    [Fact]
+    public async Task CreateAsync_DuplicateIdWithOtherValues_LeavesExistingTaskListedOnce()
+    {
+        var tenant = TestTasks.NewTenant();
+        var existing = TestTasks.Create(tenant, TestTasks.BaseTime, status: TaskState.RUNNING);
+        await Store.CreateAsync(existing);
+        var sameKeys = new StoredTask
+        {
+            Id = existing.Id, Tenant = tenant, TaskType = TaskType.EDITING, Status = TaskState.FAILED,
+            CreatedAt = existing.CreatedAt, UpdatedAt = existing.UpdatedAt, Document = "{}",
+        };
+        var laterOtherTenant = new StoredTask
+        {
+            Id = existing.Id, Tenant = TestTasks.NewTenant(), TaskType = TaskType.EDITING, Status = TaskState.FAILED,
+            CreatedAt = existing.CreatedAt.AddMinutes(1), UpdatedAt = existing.UpdatedAt, Document = "{}",
+        };
+
+        await Assert.ThrowsAsync<TaskConcurrencyException>(() => Store.CreateAsync(sameKeys));
+        await Assert.ThrowsAsync<TaskConcurrencyException>(() => Store.CreateAsync(laterOtherTenant));
+
+        var listed = await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.RUNNING });
+        Assert.Equal([existing.Id], listed.Select(t => t.Id));
+        Assert.Equal(2, (await _scope.IndexEntitiesOfAsync(existing.Id)).Count);
+        Assert.Empty(await Store.ListAsync(new TaskListQuery { Tenant = laterOtherTenant.Tenant }));
+    }
+
     [Theory]
     [InlineData(100 * 1024)]
     [InlineData(850 * 1024)]
