@@ -26,8 +26,11 @@ namespace TaskFunctions.Core.Storage;
 /// </list>
 /// Writes are ordered so a crash leaves only index entities without a record (create: index first; delete:
 /// record first). Lists skip such orphans and delete them once they are older than a grace period (a younger
-/// one may be a create in flight). An index entity left stale by a crash after a record update is repaired
-/// when a list notices the record no longer matches the filter.
+/// one may be a create in flight); index entities whose keys do not match their record (a create that lost to
+/// an existing id) are treated the same way. An index entity left stale by a crash after a record update is
+/// repaired, conditionally on its listed ETag, when a list notices the record no longer matches the filter.
+/// Updates first read the record's document blob name ($select, one point read) so a superseded blob can be
+/// removed after the conditional replace wins.
 /// </remarks>
 public sealed class TableTaskStore : ITaskStore
 {
