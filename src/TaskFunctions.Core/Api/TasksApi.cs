@@ -115,6 +115,12 @@ public sealed partial class TasksApi(
         {
             var paths = await ingestor.StoreAsync(plan, container, taskId, ct);
             var document = create.ToPublic(taskId, tenant, time.GetUtcNow(), paths);
+            if (document.OriginTenantId is null && tenant.Length > 0)
+            {
+                // The caller's tenant owns the task; say so rather than leave the field empty.
+                document.OriginTenantId = tenant;
+            }
+
             stored = ToStored(document, tenant);
             await store.CreateAsync(stored, CancellationToken.None);
         }
@@ -209,7 +215,7 @@ public sealed partial class TasksApi(
 
         var update = parsed.Value!;
         ApiResult? refusal = null;
-        var result = await mutator.MutateAsync(taskId, task =>
+        var result = await mutator.MutateAsync(found.Stored.Id, task =>
         {
             refusal = UpdateRules.Check(task, update, caller);
             if (refusal is not null)
@@ -255,7 +261,7 @@ public sealed partial class TasksApi(
             return conflict;
         }
 
-        await SignalCancelAsync(client, taskId);
+        await SignalCancelAsync(client, result.Stored.Id);
         return ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(result.Document));
     }
 
@@ -269,6 +275,7 @@ public sealed partial class TasksApi(
         }
 
         var wasActive = !found!.Document.Status.IsTerminal();
+        taskId = found.Stored.Id;
         var result = await mutator.MutateAsync(taskId, task =>
         {
             var now = time.GetUtcNow();
@@ -308,8 +315,9 @@ public sealed partial class TasksApi(
             return error;
         }
 
+        taskId = found!.Stored.Id;
         await OrchestrationCleanup.TerminateAndPurgeAsync(client, taskId, logger);
-        await blobs.DeletePrefixAsync(TaskKinds.Container(found!.Document.TaskType), taskId, CancellationToken.None);
+        await blobs.DeletePrefixAsync(TaskKinds.Container(found.Document.TaskType), taskId, CancellationToken.None);
         await store.DeleteAsync(found.Stored, CancellationToken.None);
         Log.Deleted(logger, taskId);
         return ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(found.Document));
@@ -351,7 +359,7 @@ public sealed partial class TasksApi(
 
     private async Task<(FoundTask? Task, ApiResult? Error)> FindAsync(string taskId, CallerIdentity caller, bool generationRoute, CancellationToken ct)
     {
-        if (!Guid.TryParseExact(taskId, "D", out var parsed) || parsed.ToString("D") != taskId.ToLowerInvariant())
+        if (!Guid.TryParse(taskId, out var parsed))
         {
             return (null, ApiResult.Validation(new ValidationErrorItem(
                 ["path", "task_id"],
@@ -359,7 +367,7 @@ public sealed partial class TasksApi(
                 "uuid_parsing")));
         }
 
-        var stored = await store.GetAsync(taskId.ToLowerInvariant(), ct);
+        var stored = await store.GetAsync(parsed.ToString("D"), ct);
         if (stored is null || !caller.CanAccessTenant(stored.Tenant) || (generationRoute && stored.TaskType != TaskType.GENERATION))
         {
             return (null, NotFound());

@@ -92,7 +92,7 @@ public static class DurableSidecarExtensions
     public static void RegisterTasks(DurableTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        registry.AddOrchestratorFunc<TaskOrchestrationInput>(TaskNames.TaskOrchestration, TaskOrchestration.RunAsync);
+        registry.AddOrchestratorFunc<TaskOrchestrationInput>(TaskNames.TaskOrchestration, Core.Workflow.TaskOrchestration.RunAsync);
         foreach (var activity in WorkflowCatalog.Activities)
         {
             var adapter = typeof(ActivityAdapter<,,>).MakeGenericType(activity.Implementation, activity.Input, activity.Output);

@@ -1,5 +1,5 @@
 using DurableTask.AzureStorage;
-using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

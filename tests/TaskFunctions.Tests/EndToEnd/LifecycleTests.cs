@@ -243,7 +243,7 @@ public sealed class LifecycleTests(SelfHostFixture fixture)
     {
         var client = new BlobServiceClient(fixture.StorageConnectionString).GetBlobContainerClient(container);
         var names = new List<string>();
-        await foreach (var item in client.GetBlobsAsync(prefix: prefix))
+        await foreach (var item in client.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, CancellationToken.None))
         {
             names.Add(item.Name);
         }
