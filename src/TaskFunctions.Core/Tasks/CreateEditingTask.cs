@@ -69,7 +69,8 @@ public sealed class CreateEditingTask : CreateTaskBase
         var baseCount = CountNonEmpty(BaseImage, BaseImageData, BaseImageUrl);
         if (baseCount == 0)
         {
-            yield return ValueError("base_image is required");
+            // Reported where the client must act, as pydantic reports a missing field.
+            yield return ValidationErrorItem.Body("Field required", "missing", "base_image");
         }
         else if (baseCount > 1)
         {

@@ -18,7 +18,7 @@ public sealed class CreateTaskTests(SelfHostFixture fixture)
 
         var created = await ApiCalls.CreateAsync(client, SampleBodies.For(kind));
 
-        var expected = SpecSchemas.Fields(SampleBodies.PublicSchemaName(kind));
+        var expected = SpecSchemas.FieldsOf(SampleBodies.PublicSchemaName(kind));
         Assert.Equal(expected.Order(StringComparer.Ordinal), created.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal(kind, created["task_type"]!.GetValue<string>());
         Assert.Equal("PENDING", created["status"]!.GetValue<string>());
@@ -58,7 +58,7 @@ public sealed class CreateTaskTests(SelfHostFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("GENERATION", json!["task_type"]!.GetValue<string>());
-        Assert.Equal(SpecSchemas.Fields("GenerationTaskPublic").Count, json.AsObject().Count);
+        Assert.Equal(SpecSchemas.FieldsOf("GenerationTaskPublic").Count, json.AsObject().Count);
     }
 
     [Fact]

@@ -48,4 +48,18 @@ public sealed class RestartTests(AzuriteFixture azurite)
         Assert.Equal($"image-adjustments/{id}/result.png", final["result_image_path"]!.GetValue<string>());
         File.Delete(hostJsonPath);
     }
+
+    [Fact]
+    public async Task SelfHost_Sigterm_ShutsDownCleanlyWithoutHanging()
+    {
+        // Without the lifecycle service that stops the worker and then the backend, Kestrel waits 20–30 s
+        // on the worker's open work-item stream; a clean stop exits well inside the grace period.
+        var host = new SelfHostProcess(azurite.ConnectionString);
+        await host.StartAsync();
+
+        var exitCode = await host.StopGracefullyAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(0, exitCode);
+    }
 }
+

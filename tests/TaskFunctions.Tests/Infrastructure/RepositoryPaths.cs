@@ -6,14 +6,21 @@ public static class RepositoryPaths
     public static string Root { get; } = FindRoot();
 
     /// <summary>Debug or Release: the configuration the tests were built with (the solution builds all projects alike).</summary>
-    public static string Configuration { get; } =
-        new DirectoryInfo(AppContext.BaseDirectory).Parent?.Parent?.Name is { } name && name is "Debug" or "Release" ? name : "Debug";
+    public static string Configuration { get; } = FindConfiguration();
 
     public static string ProjectOutput(string project) =>
         Path.Combine(Root, "src", project, "bin", Configuration, "net10.0");
 
     public static string SharedSpec(string file) =>
         Path.GetFullPath(Path.Combine(Root, "..", "shared", "spec", file));
+
+    private static string FindConfiguration()
+    {
+        // .../tests/TaskFunctions.Tests/bin/{Configuration}/net10.0/
+        var parts = AppContext.BaseDirectory.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        var bin = Array.LastIndexOf(parts, "bin");
+        return bin >= 0 && bin + 1 < parts.Length ? parts[bin + 1] : throw new InvalidOperationException("Cannot tell the build configuration from " + AppContext.BaseDirectory);
+    }
 
     private static string FindRoot()
     {

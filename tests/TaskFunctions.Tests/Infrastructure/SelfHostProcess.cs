@@ -150,6 +150,28 @@ public sealed class SelfHostProcess : IAsyncDisposable
         return watch.Elapsed;
     }
 
+    /// <summary>SIGTERM, then the exit code if the process ends by itself in time; null if it had to be killed.</summary>
+    public async Task<int?> StopGracefullyAsync(TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await signal!.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+            return process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            return null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync(TimeSpan.FromSeconds(15));
