@@ -52,6 +52,7 @@ public static class DurableSidecarExtensions
             MaxConcurrentTaskActivityWorkItems = settings.MaxConcurrentActivityFunctions,
             MaxConcurrentTaskOrchestrationWorkItems = settings.MaxConcurrentOrchestratorFunctions,
             WorkItemQueueVisibilityTimeout = settings.WorkItemQueueVisibilityTimeout,
+            ControlQueueVisibilityTimeout = settings.ControlQueueVisibilityTimeout,
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
         }));
         services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());

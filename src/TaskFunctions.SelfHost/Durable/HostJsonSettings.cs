@@ -12,7 +12,8 @@ public sealed record HostJsonSettings(
     TimeSpan MaxQueuePollingInterval,
     int MaxConcurrentActivityFunctions,
     int MaxConcurrentOrchestratorFunctions,
-    TimeSpan WorkItemQueueVisibilityTimeout)
+    TimeSpan WorkItemQueueVisibilityTimeout,
+    TimeSpan ControlQueueVisibilityTimeout)
 {
     /// <summary>Reads host.json from <paramref name="path"/>, resolving <c>%NAME%</c> through <paramref name="resolve"/>.</summary>
     public static HostJsonSettings Load(string path, Func<string, string?> resolve)
@@ -31,9 +32,15 @@ public sealed record HostJsonSettings(
         return new HostJsonSettings(
             hub,
             storage.GetProperty("partitionCount").GetInt32(),
-            TimeSpan.Parse(storage.GetProperty("maxQueuePollingInterval").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+            Duration(storage, "maxQueuePollingInterval"),
             durable.GetProperty("maxConcurrentActivityFunctions").GetInt32(),
             durable.GetProperty("maxConcurrentOrchestratorFunctions").GetInt32(),
-            TimeSpan.Parse(storage.GetProperty("workItemQueueVisibilityTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+            Duration(storage, "workItemQueueVisibilityTimeout"),
+            Duration(storage, "controlQueueVisibilityTimeout"));
     }
+
+    private static TimeSpan Duration(JsonElement section, string name) =>
+        TimeSpan.Parse(
+            section.GetProperty(name).GetString() ?? throw new InvalidOperationException($"host.json: {name} is missing."),
+            System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -14,10 +14,12 @@ public sealed class RestartTests(AzuriteFixture azurite)
     [Fact]
     public async Task SelfHost_KilledWhileTaskRunning_CompletesTaskAfterRestart()
     {
-        // Same host.json as production except a short visibility timeout, so the interrupted activity
-        // is re-delivered in seconds rather than the production 5 minutes.
+        // Same host.json as production except short visibility timeouts, so the interrupted activity or
+        // orchestration step is re-delivered in seconds rather than the production 5 minutes.
         var hostJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "host.json")))!;
-        hostJson["extensions"]!["durableTask"]!["storageProvider"]!["workItemQueueVisibilityTimeout"] = "00:00:10";
+        var storageProvider = hostJson["extensions"]!["durableTask"]!["storageProvider"]!;
+        storageProvider["workItemQueueVisibilityTimeout"] = "00:00:10";
+        storageProvider["controlQueueVisibilityTimeout"] = "00:00:10";
         var hostJsonPath = Path.Combine(Path.GetTempPath(), $"host-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(hostJsonPath, hostJson.ToJsonString());
         var extra = new Dictionary<string, string> { ["SelfHost__HostJsonPath"] = hostJsonPath };
@@ -42,7 +44,16 @@ public sealed class RestartTests(AzuriteFixture azurite)
         await second.StartAsync();
         using var client2 = new HttpClient { BaseAddress = second.BaseAddress };
         client2.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization;
-        var final = await ApiCalls.WaitForAsync(client2, id, ApiCalls.IsTerminal, TimeSpan.FromMinutes(3));
+        JsonObject final;
+        try
+        {
+            final = await ApiCalls.WaitForAsync(client2, id, ApiCalls.IsTerminal, TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n--- first host ---\n{first.Output}\n--- second host ---\n{second.Output}", ex);
+        }
+
 
         Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
         Assert.Equal($"image-adjustments/{id}/result.png", final["result_image_path"]!.GetValue<string>());

@@ -55,7 +55,7 @@ public class TaskRequestParserCreateTests
         { TaskType.GENERATION, """{"webhook_url":"/relative"}""", "body.webhook_url", "url_parsing" },
         { TaskType.GENERATION, """{"webhook_url":"ftp://example.com/x"}""", "body.webhook_url", "url_scheme" },
         { TaskType.GENERATION, """{"reference_image_data":"aGk=","reference_image_url":"https://e.com/x.png"}""", "body", "value_error" },
-        { TaskType.EDITING, """{"base_image":"#remove"}""", "body", "value_error" },
+        { TaskType.EDITING, """{"base_image":"#remove"}""", "body.base_image", "missing" },
         { TaskType.EDITING, """{"base_image_url":"https://example.com/b.png"}""", "body", "value_error" },
         { TaskType.EDITING, """{"reference_images":["a",3]}""", "body.reference_images.1", "string_type" },
         { TaskType.EDITING, """{"reference_images":["a",""]}""", "body.reference_images.1", "value_error" },

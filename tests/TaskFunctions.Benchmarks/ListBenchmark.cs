@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TaskFunctions.Core.Storage;
+using TaskFunctions.Core.Tasks;
+using TaskFunctions.Tests.Infrastructure;
+
+namespace TaskFunctions.Benchmarks;
+
+/// <summary>
+/// List latency with many tasks over 20 tenants: first page filtered by tenant + status, a deep page of one
+/// tenant, and a deep admin page across tenants; baseline is a single point read of a task in the same run.
+/// </summary>
+public static class ListBenchmark
+{
+    private static readonly TaskState[] States = [TaskState.COMPLETED, TaskState.FAILED, TaskState.RUNNING, TaskState.PENDING, TaskState.CANCELLED];
+
+    public static async Task<IReadOnlyList<string>> RunAsync(string connectionString, int totalTasks, int tenants, int samples)
+    {
+        var lines = new List<string>();
+        await using var host = new SelfHostProcess(connectionString);
+        await host.StartAsync();
+        var store = new TableTaskStore(
+            new TableServiceClient(connectionString),
+            new BlobServiceClient(connectionString),
+            Options.Create(new StorageOptions
+            {
+                ConnectionString = connectionString,
+                TasksTable = host.Environment["Storage__TasksTable"],
+                TaskIndexTable = host.Environment["Storage__TaskIndexTable"],
+            }),
+            NullLogger<TableTaskStore>.Instance);
+
+        var seeding = Stopwatch.StartNew();
+        var start = DateTimeOffset.UtcNow.AddDays(-30);
+        var tenantNames = Enumerable.Range(0, tenants).Select(i => $"bench-tenant-{i:D2}").ToArray();
+        var firstId = string.Empty;
+        await Parallel.ForEachAsync(Enumerable.Range(0, totalTasks), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+        {
+            var task = Stored(tenantNames[i % tenants], start.AddSeconds(i), States[i / tenants % States.Length]);
+            if (i == 0)
+            {
+                firstId = task.Id;
+            }
+
+            await store.CreateAsync(task, ct);
+        });
+        seeding.Stop();
+        lines.Add($"List latency, {totalTasks} tasks over {tenants} tenants (seeded in {seeding.Elapsed.TotalSeconds:F0} s), {samples} samples each:");
+
+        using var ownerClient = Client(host, tenantNames[0], admin: false);
+        using var tenantClient = Client(host, tenantNames[3], admin: false);
+        using var adminClient = Client(host, null, admin: true);
+        var pointRead = await Measure(ownerClient, $"api/v1/tasks/{firstId}", samples);
+        var firstPage = await Measure(tenantClient, "api/v1/tasks/?status=COMPLETED&limit=100", samples);
+        var deepTenant = await Measure(tenantClient, $"api/v1/tasks/?skip={(totalTasks / tenants) - 100}&limit=100", samples);
+        var deepAdmin = await Measure(adminClient, "api/v1/tasks/?skip=5000&limit=100", samples);
+
+        lines.Add($"  baseline GET one task (point read):             {pointRead}");
+        lines.Add($"  first page, tenant + status (limit 100):        {firstPage} (target p50 < 50 ms)");
+        lines.Add($"  tenant page at skip={(totalTasks / tenants) - 100} (limit 100):          {deepTenant}");
+        lines.Add($"  admin page at skip=5000 across tenants:         {deepAdmin}");
+        lines.Add($"  ratio first page / point read (p50):            {firstPage.P50 / pointRead.P50:F1}");
+        return lines;
+    }
+
+    private static HttpClient Client(SelfHostProcess host, string? tenant, bool admin)
+    {
+        var client = new HttpClient { BaseAddress = host.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token(tenant, admin));
+        return client;
+    }
+
+    private static async Task<LatencyStats> Measure(HttpClient http, string path, int samples)
+    {
+        var latencies = new List<double>();
+        for (var i = 0; i < samples + 5; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+            var body = await response.Content.ReadAsByteArrayAsync();
+            if (response.StatusCode != HttpStatusCode.OK || body.Length == 0)
+            {
+                throw new InvalidOperationException($"GET {path} returned {(int)response.StatusCode}");
+            }
+
+            if (i >= 5)
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+
+        return LatencyStats.From(latencies);
+    }
+
+    private static StoredTask Stored(string tenant, DateTimeOffset createdAt, TaskState status)
+    {
+        var request = new CreateGenerationTask { OriginInstance = "bench", Prompt = "a red bicycle", OriginTenantId = tenant };
+        var document = request.ToPublic(Guid.NewGuid().ToString(), tenant, createdAt, new Dictionary<string, string>());
+        document.Status = status;
+        return new StoredTask
+        {
+            Id = document.Id,
+            Tenant = tenant,
+            TaskType = document.TaskType,
+            Status = status,
+            CreatedAt = createdAt,
+            UpdatedAt = createdAt,
+            OriginInstance = "bench",
+            OriginTenantId = tenant,
+            Document = TaskJson.SerializeDocument(document),
+        };
+    }
+}

@@ -1,0 +1,26 @@
+using TaskFunctions.Benchmarks;
+
+// Usage: scripts/bench [accept|list|all]  (needs TASKFUNCTIONS_TEST_STORAGE, which scripts/bench sets)
+var connectionString = Environment.GetEnvironmentVariable("TASKFUNCTIONS_TEST_STORAGE")
+    ?? throw new InvalidOperationException("Set TASKFUNCTIONS_TEST_STORAGE (scripts/bench starts Azurite and sets it).");
+var which = args.Length > 0 ? args[0] : "all";
+var lines = new List<string> { $"TaskFunctions benchmarks ({DateTime.UtcNow:u}, {Environment.ProcessorCount} cores)" };
+if (which is "accept" or "all")
+{
+    lines.AddRange(await AcceptBenchmark.RunAsync(connectionString, total: 2000, concurrency: 16));
+}
+
+if (which is "list" or "all")
+{
+    lines.AddRange(await ListBenchmark.RunAsync(connectionString, totalTasks: 100_000, tenants: 20, samples: 50));
+}
+
+foreach (var line in lines)
+{
+    Console.WriteLine(line);
+}
+
+var artifacts = Path.Combine(AppContext.BaseDirectory, "results");
+Directory.CreateDirectory(artifacts);
+await File.WriteAllLinesAsync(Path.Combine(artifacts, $"bench-{which}-{DateTime.UtcNow:yyyyMMddHHmmss}.txt"), lines);
+return 0;
