@@ -46,6 +46,10 @@ public static class DurableSidecarExtensions
         services.AddSingleton(sp => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = settings.HubName,
+
+            // One worker id per process: a restarted process must acquire the partition leases its killed
+            // predecessor held (same id would look like a renewal of leases it does not actually listen on).
+            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}",
             StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
             PartitionCount = settings.PartitionCount,
             MaxQueuePollingInterval = settings.MaxQueuePollingInterval,

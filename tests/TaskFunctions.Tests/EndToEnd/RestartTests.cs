@@ -22,7 +22,11 @@ public sealed class RestartTests(AzuriteFixture azurite)
         storageProvider["controlQueueVisibilityTimeout"] = "00:00:10";
         var hostJsonPath = Path.Combine(Path.GetTempPath(), $"host-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(hostJsonPath, hostJson.ToJsonString());
-        var extra = new Dictionary<string, string> { ["SelfHost__HostJsonPath"] = hostJsonPath };
+        var extra = new Dictionary<string, string>
+        {
+            ["SelfHost__HostJsonPath"] = hostJsonPath,
+            ["Logging__LogLevel__DurableTask.AzureStorage"] = "Information",
+        };
 
         var first = new SelfHostProcess(azurite.ConnectionString, extra);
         await first.StartAsync();
