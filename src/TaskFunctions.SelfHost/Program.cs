@@ -1,4 +1,6 @@
+using OpenTelemetry.Trace;
 using TaskFunctions.Core;
+using TaskFunctions.Core.Telemetry;
 using TaskFunctions.SelfHost;
 using TaskFunctions.SelfHost.Durable;
 
@@ -9,6 +11,7 @@ if (args.Length > 0 && args[0] == "token")
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddTaskFunctionsCore();
+builder.Services.AddTaskFunctionsTelemetry(builder.Configuration, tracing => tracing.AddAspNetCoreInstrumentation());
 builder.AddDurableSidecar();
 
 var app = builder.Build();

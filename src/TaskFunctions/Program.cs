@@ -1,8 +1,12 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using TaskFunctions.Core;
+using TaskFunctions.Core.Telemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddTaskFunctionsCore();
+builder.Services.AddTaskFunctionsTelemetry(builder.Configuration, tracing => tracing.AddSource("Microsoft.Azure.Functions.Worker"));
+builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
 builder.Build().Run();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
@@ -8,6 +9,7 @@ using TaskFunctions.Core.Auth;
 using TaskFunctions.Core.Inputs;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Telemetry;
 using TaskFunctions.Core.Workflow;
 
 namespace TaskFunctions.Core.Api;
@@ -130,6 +132,7 @@ public sealed partial class TasksApi(
             throw;
         }
 
+        using var scheduling = TaskTelemetry.StartTaskActivity("orchestration.schedule", taskId, create.TaskType, create.ProviderType, ActivityKind.Producer);
         try
         {
             var input = new TaskOrchestrationInput(taskId, create.TaskType, create.ProviderType);
@@ -142,12 +145,16 @@ public sealed partial class TasksApi(
         catch (Exception ex)
         {
             // No orphan record: without an orchestration the task would stay PENDING forever.
+            scheduling?.SetStatus(ActivityStatusCode.Error, ex.Message);
             Log.ScheduleFailed(logger, ex, taskId);
             await store.DeleteAsync(stored, CancellationToken.None);
             await blobs.DeletePrefixAsync(container, taskId, CancellationToken.None);
             return ApiResult.Detail(StatusCodes.Status503ServiceUnavailable, "The task could not be scheduled; nothing was created. Try again.");
         }
 
+        scheduling?.Stop();
+        TaskTelemetry.TaskCreated(create.TaskType, create.ProviderType);
+        Activity.Current?.SetTag(TaskTelemetry.TaskIdTag, taskId);
         Log.Created(logger, taskId, create.TaskType, tenant);
         return ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(TaskJson.DeserializeDocument(stored.Document)));
     }

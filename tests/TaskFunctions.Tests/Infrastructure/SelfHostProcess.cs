@@ -30,6 +30,7 @@ public sealed class SelfHostProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__TaskFunctions"] = "Information",
             ["Api__MaxBodyBytes"] = "4194304",
+            ["Telemetry__Console"] = "false",
         };
         foreach (var (key, value) in TestAuth.Environment)
         {

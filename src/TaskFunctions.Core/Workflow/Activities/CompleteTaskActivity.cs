@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Telemetry;
 
 namespace TaskFunctions.Core.Workflow.Activities;
 
@@ -26,6 +27,12 @@ public sealed class CompleteTaskActivity(TaskMutator mutator, TimeProvider time)
             completed.UpdatedAt = now;
             return completed;
         }, cancellationToken);
-        return result?.Changed == true;
+        if (result?.Changed == true)
+        {
+            TaskTelemetry.TaskCompleted(result.Document.TaskType, result.Document.ProviderType);
+            return true;
+        }
+
+        return false;
     }
 }

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using TaskFunctions.Core.Images;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Telemetry;
 
 namespace TaskFunctions.Core.Workflow.Activities;
 
@@ -25,11 +27,20 @@ public sealed partial class ExecuteLocalTaskActivity(
         }
 
         var task = TaskJson.DeserializeDocument(stored.Document);
-        return task switch
+        using var span = TaskTelemetry.StartTaskActivity("executor.local", task.Id, task.TaskType, ProviderType.LOCAL);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = task switch
         {
             ImageAdjusterTaskPublic adjust => await AdjustImageAsync(adjust, cancellationToken),
             _ => ExecutionOutcome.Failure(ExecutorCatalog.MissingMessage(task.TaskType, task.ProviderType), ErrorCategory.INTERNAL),
         };
+        TaskTelemetry.ProviderCall(task.TaskType, ProviderType.LOCAL, Stopwatch.GetElapsedTime(started), outcome.Succeeded);
+        if (!outcome.Succeeded)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, outcome.Error);
+        }
+
+        return outcome;
     }
 
     private async Task<ExecutionOutcome> AdjustImageAsync(ImageAdjusterTaskPublic task, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Telemetry;
 
 namespace TaskFunctions.Core.Workflow.Activities;
 
@@ -23,6 +24,12 @@ public sealed class FailTaskActivity(TaskMutator mutator, TimeProvider time) : I
             task.UpdatedAt = now;
             return task;
         }, cancellationToken);
-        return result?.Changed == true;
+        if (result?.Changed == true)
+        {
+            TaskTelemetry.TaskFailed(result.Document.TaskType, result.Document.ProviderType, input.Category);
+            return true;
+        }
+
+        return false;
     }
 }

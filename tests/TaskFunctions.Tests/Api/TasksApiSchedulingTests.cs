@@ -1,0 +1,100 @@
+using System.Net;
+using System.Text;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client.Grpc;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using TaskFunctions.Core;
+using TaskFunctions.Core.Api;
+using TaskFunctions.Core.Storage;
+using TaskFunctions.Tests.Infrastructure;
+
+namespace TaskFunctions.Tests.Api;
+
+/// <summary>
+/// When the orchestration cannot be scheduled (the Durable backend is unreachable), create answers 503 and
+/// leaves nothing behind: no record, no index entity, no input blob.
+/// </summary>
+[Collection("Azurite")]
+public sealed class TasksApiSchedulingTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Create_SchedulingFails_Returns503AndRemovesRecordAndBlobs()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:TasksTable"] = "tasks" + suffix,
+            ["Storage:TaskIndexTable"] = "taskindex" + suffix,
+        };
+        foreach (var (key, value) in TestAuth.Environment)
+        {
+            settings[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddLogging();
+        services.AddTaskFunctionsCore();
+        services.AddSingleton<RecordingBlobStore>();
+        services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<RecordingBlobStore>());
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<ITaskStore>();
+        var blobs = provider.GetRequiredService<RecordingBlobStore>();
+        await store.InitializeAsync();
+        await blobs.InitializeAsync();
+
+        // A real gRPC client whose backend is not there: scheduling fails as it would in an outage.
+        using var deadChannel = GrpcChannel.ForAddress("http://127.0.0.1:9");
+        var client = new GrpcDurableTaskClient("dead", new GrpcDurableTaskClientOptions { Channel = deadChannel }, NullLogger<GrpcDurableTaskClient>.Instance);
+        var tenant = "t-" + suffix;
+        var body = SampleBodies.For("IMAGE_ADJUSTER").ToJsonString();
+        var context = new DefaultHttpContext { RequestServices = provider };
+        context.Request.Method = "POST";
+        context.Request.Headers.Authorization = "Bearer " + TestAuth.Token(tenant);
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+
+        var result = await provider.GetRequiredService<TasksApi>().CreateAsync(context.Request, client, generationRoute: false);
+
+        Assert.Equal((int)HttpStatusCode.ServiceUnavailable, result.StatusCode);
+        Assert.Empty(await store.ListAsync(new TaskListQuery { Tenant = tenant, IncludeDeleted = true }));
+        Assert.NotEmpty(blobs.Uploaded);
+        foreach (var (container, name) in blobs.Uploaded)
+        {
+            Assert.Null(await blobs.OpenReadAsync(container, name));
+        }
+    }
+
+    /// <summary>The real Azurite blob store, remembering what it uploaded.</summary>
+    private sealed class RecordingBlobStore(Azure.Storage.Blobs.BlobServiceClient service) : IBlobStore
+    {
+        private readonly AzureBlobStore inner = new(service);
+
+        public List<(string Container, string Name)> Uploaded { get; } = [];
+
+        public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
+
+        public async Task<string> UploadAsync(string container, string blobName, Stream content, string contentType, CancellationToken cancellationToken = default)
+        {
+            var path = await inner.UploadAsync(container, blobName, content, contentType, cancellationToken);
+            lock (Uploaded)
+            {
+                Uploaded.Add((container, blobName));
+            }
+
+            return path;
+        }
+
+        public Task<Stream?> OpenReadAsync(string container, string blobName, CancellationToken cancellationToken = default) =>
+            inner.OpenReadAsync(container, blobName, cancellationToken);
+
+        public Task<int> DeletePrefixAsync(string container, string taskId, CancellationToken cancellationToken = default) =>
+            inner.DeletePrefixAsync(container, taskId, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ListAsync(string container, string taskId, CancellationToken cancellationToken = default) =>
+            inner.ListAsync(container, taskId, cancellationToken);
+    }
+}
