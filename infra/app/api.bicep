@@ -1,0 +1,154 @@
+metadata description = 'The Tasks API: a Flex Consumption (FC1) plan and a .NET 10 isolated function app that reaches storage, Key Vault and Application Insights with one user-assigned identity.'
+
+@description('Function app name.')
+param name string
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for the plan; the app adds azd-service-name.')
+param tags { *: string }
+
+@description('azd service name (azure.yaml) the app is tagged with.')
+param serviceName string
+
+@description('Resource id of the user-assigned identity.')
+param identityId string
+
+@description('Client id of the user-assigned identity.')
+param identityClientId string
+
+@description('Blob endpoint of the storage account, with a trailing slash.')
+param blobServiceUri string
+
+@description('Queue endpoint of the storage account, with a trailing slash.')
+param queueServiceUri string
+
+@description('Table endpoint of the storage account, with a trailing slash.')
+param tableServiceUri string
+
+@description('Blob container holding the deployment package.')
+param deploymentContainerName string
+
+@description('Key Vault holding the secrets referenced from app settings.')
+param keyVaultName string
+
+@description('Application Insights connection string.')
+param applicationInsightsConnectionString string
+
+@description('Durable Task hub name.')
+param taskHubName string
+
+@description('Expected JWT issuer.')
+param authIssuer string
+
+@description('Expected JWT audience.')
+param authAudience string
+
+@description('OpenID Connect authority supplying the JWT signing keys.')
+param authAuthority string
+
+@description('Most instances Flex Consumption scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Memory per instance.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource app 'Microsoft.Web/sites@2025-03-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobServiceUri}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+// Identity-based connections only: the storage account refuses shared keys, App Insights refuses its key.
+resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
+  parent: app
+  name: 'appsettings'
+  properties: {
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+    AzureWebJobsStorage__blobServiceUri: blobServiceUri
+    AzureWebJobsStorage__queueServiceUri: queueServiceUri
+    AzureWebJobsStorage__tableServiceUri: tableServiceUri
+    Storage__BlobServiceUri: blobServiceUri
+    Storage__QueueServiceUri: queueServiceUri
+    Storage__TableServiceUri: tableServiceUri
+    Storage__ManagedIdentityClientId: identityClientId
+    TASKHUB_NAME: taskHubName
+    Auth__Issuer: authIssuer
+    Auth__Audience: authAudience
+    Auth__Authority: authAuthority
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    Providers__Fal__ApiKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=Providers--Fal--ApiKey)'
+    Providers__Replicate__ApiToken: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=Providers--Replicate--ApiToken)'
+    Providers__OpenAI__ApiKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=Providers--OpenAI--ApiKey)'
+    Webhooks__SigningSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=Webhooks--SigningSecret)'
+  }
+}
+
+@description('Function app name.')
+output name string = app.name
+
+@description('Function app base URL.')
+output uri string = 'https://${app.properties.defaultHostName}'
