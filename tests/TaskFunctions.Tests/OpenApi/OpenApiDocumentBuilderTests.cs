@@ -14,6 +14,8 @@ public class OpenApiDocumentBuilderTests
 
     public static TheoryData<string> SpecObjectSchemas => [.. SpecSchemas.All.Keys.Order(StringComparer.Ordinal)];
 
+    public static TheoryData<TaskType> Kinds => [.. TaskKinds.All];
+
     public static TheoryData<string, string> SeedOperations => new()
     {
         { "/api/v1/tasks/", "post" },
@@ -256,6 +258,18 @@ public class OpenApiDocumentBuilderTests
         var required = Required("GenerationTaskPublic");
 
         Assert.Equal(schema["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal), required.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Build_PublicSchema_HasExactlyTheKeysTheApiSerializerWrites(TaskType kind)
+    {
+        var type = TaskKinds.PublicType(kind);
+        var task = (TaskPublicBase)Activator.CreateInstance(type)!;
+
+        var written = TaskJson.ToPublicJson(task).AsObject().Select(p => p.Key).Order(StringComparer.Ordinal);
+
+        Assert.Equal(written, Schemas[type.Name]!["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
     }
 
     [Theory]
