@@ -1,0 +1,275 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TaskFunctions.Core.Api;
+using TaskFunctions.Core.Tasks;
+
+namespace TaskFunctions.Core.OpenApi;
+
+/// <summary>The <c>paths</c> object: the seed's /api/v1/tasks routes (plus include_deleted) and /api/health.</summary>
+/// <remarks>
+/// Bodies and responses reference components only, and the kind lists come from <see cref="TaskKinds"/>, so a new
+/// kind appears in every anyOf without touching this file.
+/// </remarks>
+internal static class OpenApiPaths
+{
+    /// <summary>Name of the bearer security scheme, as the seed calls it.</summary>
+    public const string SecurityScheme = "HTTPBearer";
+
+    private const string Tasks = "/api/v1/tasks";
+    private const string TasksTag = "Tasks";
+
+    public static JsonObject Build() => new()
+    {
+        [Tasks + "/"] = new JsonObject
+        {
+            ["post"] = Operation(
+                "createTask", "Create task", "Create and start a new task; task_type selects the kind.",
+                [], Body(AnyOfKinds(TaskKinds.CreateType, discriminated: true)), AnyOfKinds(TaskKinds.PublicType, discriminated: true),
+                TaskErrors.None),
+            ["get"] = Operation(
+                "listTasks", "List tasks", "List tasks, newest first, with optional filtering and pagination.",
+                ListParameters(generationRoute: false), null, ArrayOf(AnyOfKinds(TaskKinds.PublicType, discriminated: true)),
+                TaskErrors.None),
+        },
+        [Tasks + "/generation"] = new JsonObject
+        {
+            ["post"] = Operation(
+                "createGenerationTask", "Create generation task", "Create and start a GENERATION task.",
+                [], Body(ModelSchemaGenerator.Ref(typeof(CreateGenerationTask))), ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
+                TaskErrors.None),
+            ["get"] = Operation(
+                "listGenerationTasks", "List generation tasks", "List GENERATION tasks, newest first, with optional filtering and pagination.",
+                ListParameters(generationRoute: true), null, ArrayOf(ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic))),
+                TaskErrors.None),
+        },
+        [Tasks + "/generation/{task_id}"] = new JsonObject
+        {
+            ["get"] = Operation(
+                "getGenerationTask", "Get generation task", "Get a GENERATION task by id.",
+                [TaskIdParameter()], null, ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
+                TaskErrors.NotFound),
+            ["put"] = Operation(
+                "updateGenerationTask", "Update generation task", "Update a GENERATION task; only the fields present in the body are applied.",
+                [TaskIdParameter()], Body(ModelSchemaGenerator.Ref(typeof(GenerationTaskUpdate))), ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
+                TaskErrors.NotFoundOrConflict),
+        },
+        [Tasks + "/generation/{task_id}/cancel"] = new JsonObject
+        {
+            ["post"] = Operation(
+                "cancelGenerationTask", "Cancel generation task", "Cancel a pending or running GENERATION task.",
+                [TaskIdParameter()], null, ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
+                TaskErrors.NotFoundOrConflict),
+        },
+        [Tasks + "/{task_id}"] = new JsonObject
+        {
+            ["get"] = Operation(
+                "getTask", "Get task", "Get a task by id.",
+                [TaskIdParameter()], null, AnyOfKinds(TaskKinds.PublicType, discriminated: true),
+                TaskErrors.NotFound),
+            ["put"] = Operation(
+                "updateTask", "Update task", "Update a task; the stored task's kind selects the schema and only the fields present are applied.",
+                [TaskIdParameter()], Body(AnyOfKinds(TaskKinds.PublicUpdateType, discriminated: false)), AnyOfKinds(TaskKinds.PublicType, discriminated: true),
+                TaskErrors.NotFoundOrConflict),
+            ["delete"] = Operation(
+                "deleteTask", "Delete task", "Delete a task record and permanently remove its files.",
+                [TaskIdParameter()], null, AnyOfKinds(TaskKinds.PublicType, discriminated: true),
+                TaskErrors.NotFound),
+        },
+        [Tasks + "/{task_id}/cancel"] = new JsonObject
+        {
+            ["post"] = Operation(
+                "cancelTask", "Cancel task", "Cancel a pending or running task.",
+                [TaskIdParameter()], null, AnyOfKinds(TaskKinds.PublicType, discriminated: true),
+                TaskErrors.NotFoundOrConflict),
+        },
+        [Tasks + "/{task_id}/cleanup"] = new JsonObject
+        {
+            ["post"] = Operation(
+                "cleanupTask", "Cleanup task", "Mark a task deleted and permanently remove its files; the record stays for audit.",
+                [TaskIdParameter()], null, AnyOfKinds(TaskKinds.PublicType, discriminated: true),
+                TaskErrors.NotFound),
+        },
+        ["/api/health"] = new JsonObject
+        {
+            ["get"] = Health(),
+        },
+    };
+
+    private static JsonObject Operation(
+        string operationId,
+        string summary,
+        string description,
+        JsonArray parameters,
+        JsonObject? requestBody,
+        JsonObject okSchema,
+        TaskErrors errors)
+    {
+        var responses = new JsonObject
+        {
+            ["200"] = Response("Successful response", okSchema),
+            ["401"] = DetailResponse("Missing, invalid or expired bearer token."),
+            ["403"] = DetailResponse("The caller may not act on this tenant's tasks."),
+        };
+        if (errors is TaskErrors.NotFound or TaskErrors.NotFoundOrConflict)
+        {
+            responses["404"] = DetailResponse("Task not found (or owned by another tenant).");
+        }
+
+        if (errors is TaskErrors.NotFoundOrConflict)
+        {
+            responses["409"] = DetailResponse("The task is in a terminal state and cannot change.");
+        }
+
+        responses["422"] = Response("Validation error", ModelSchemaGenerator.Ref("HTTPValidationError"));
+        responses["503"] = DetailResponse("Storage or the workflow backend is unavailable; retry.");
+
+        var operation = new JsonObject
+        {
+            ["tags"] = new JsonArray(TasksTag),
+            ["summary"] = summary,
+            ["description"] = description,
+            ["operationId"] = operationId,
+            ["security"] = new JsonArray(new JsonObject { [SecurityScheme] = new JsonArray() }),
+        };
+        if (parameters.Count > 0)
+        {
+            operation["parameters"] = parameters;
+        }
+
+        if (requestBody is not null)
+        {
+            operation["requestBody"] = requestBody;
+        }
+
+        operation["responses"] = responses;
+        return operation;
+    }
+
+    /// <summary>The anyOf of one model per kind; responses and creates carry task_type, so they get a discriminator.</summary>
+    private static JsonObject AnyOfKinds(Func<TaskType, Type> modelOf, bool discriminated)
+    {
+        var anyOf = new JsonArray();
+        var mapping = new JsonObject();
+        foreach (var kind in TaskKinds.All)
+        {
+            var component = ModelSchemaGenerator.ComponentName(modelOf(kind));
+            anyOf.Add(ModelSchemaGenerator.Ref(component));
+            mapping[KindName(kind)] = ModelSchemaGenerator.Ref(component)["$ref"]!.DeepClone();
+        }
+
+        var schema = new JsonObject { ["anyOf"] = anyOf };
+        if (discriminated)
+        {
+            schema["discriminator"] = new JsonObject { ["propertyName"] = "task_type", ["mapping"] = mapping };
+        }
+
+        return schema;
+    }
+
+    private static string KindName(TaskType kind) =>
+        JsonSerializer.SerializeToNode(kind, TaskJson.Api)!.GetValue<string>();
+
+    private static JsonObject ArrayOf(JsonObject items) => new() { ["type"] = "array", ["items"] = items };
+
+    private static JsonObject Body(JsonObject schema) => new()
+    {
+        ["required"] = true,
+        ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schema } },
+    };
+
+    private static JsonObject Response(string description, JsonObject schema) => new()
+    {
+        ["description"] = description,
+        ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schema } },
+    };
+
+    /// <summary>FastAPI's error shape for non-validation failures: <c>{"detail": "message"}</c>.</summary>
+    private static JsonObject DetailResponse(string description) => Response(description, new JsonObject
+    {
+        ["type"] = "object",
+        ["properties"] = new JsonObject { ["detail"] = new JsonObject { ["type"] = "string" } },
+        ["required"] = new JsonArray("detail"),
+    });
+
+    private static JsonObject TaskIdParameter() => new()
+    {
+        ["name"] = "task_id",
+        ["in"] = "path",
+        ["required"] = true,
+        ["schema"] = new JsonObject { ["type"] = "string", ["format"] = "uuid" },
+    };
+
+    private static JsonArray ListParameters(bool generationRoute)
+    {
+        var parameters = new JsonArray
+        {
+            Query("skip", "Number of tasks to skip", new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["default"] = 0 }),
+            Query("limit", "Maximum number of tasks to return (capped by the server's configured maximum)", new JsonObject
+            {
+                ["type"] = "integer",
+                ["default"] = ListQueryParser.DefaultLimit,
+            }),
+            Query("status", "Filter by task status", ModelSchemaGenerator.Ref(typeof(TaskState))),
+        };
+        parameters.Add(generationRoute
+            ? Query("workflow_id", "Filter by workflow ID", new JsonObject { ["type"] = "string" })
+            : Query("task_type", "Filter by task type", ModelSchemaGenerator.Ref(typeof(TaskType))));
+        parameters.Add(Query("origin_instance", "Filter by origin instance", new JsonObject { ["type"] = "string" }));
+        parameters.Add(Query("origin_tenant_id", "Filter by origin tenant ID (admins; other callers only see their own tenant)", new JsonObject { ["type"] = "string" }));
+        parameters.Add(Query("origin_zone", "Filter by origin zone", new JsonObject { ["type"] = "string" }));
+        parameters.Add(Query("include_deleted", "Include tasks marked deleted by /cleanup", new JsonObject { ["type"] = "boolean", ["default"] = false }));
+        return parameters;
+    }
+
+    private static JsonObject Query(string name, string description, JsonObject schema) => new()
+    {
+        ["name"] = name,
+        ["in"] = "query",
+        ["required"] = false,
+        ["description"] = description,
+        ["schema"] = schema,
+    };
+
+    /// <summary>The health probe is unauthenticated: no security requirement, and only storage reachability in the body.</summary>
+    private static JsonObject Health()
+    {
+        return new JsonObject
+        {
+            ["tags"] = new JsonArray("Health"),
+            ["summary"] = "Health",
+            ["description"] = "Liveness and readiness: whether table and blob storage are reachable. No authentication.",
+            ["operationId"] = "health",
+            ["responses"] = new JsonObject
+            {
+                ["200"] = Response("Healthy", HealthSchema()),
+                ["503"] = Response("Unhealthy: a storage dependency is unreachable", HealthSchema()),
+            },
+        };
+
+        static JsonObject Check() => new() { ["type"] = "string", ["enum"] = new JsonArray("ok", "unreachable") };
+
+        static JsonObject HealthSchema() => new()
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject
+            {
+                ["status"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("healthy", "unhealthy") },
+                ["checks"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["properties"] = new JsonObject { ["table_storage"] = Check(), ["blob_storage"] = Check() },
+                    ["required"] = new JsonArray("table_storage", "blob_storage"),
+                },
+            },
+            ["required"] = new JsonArray("status", "checks"),
+        };
+    }
+
+    /// <summary>Which task-specific failures an operation can answer besides auth, validation and availability.</summary>
+    private enum TaskErrors
+    {
+        None,
+        NotFound,
+        NotFoundOrConflict,
+    }
+}
