@@ -1,5 +1,6 @@
 using Microsoft.DurableTask.Client;
 using TaskFunctions.Core.Api;
+using TaskFunctions.Core.OpenApi;
 
 namespace TaskFunctions.SelfHost;
 
@@ -27,6 +28,7 @@ public static class TasksEndpoints
         tasks.MapPost("/{task_id}/cleanup", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.CleanupAsync(r, task_id, c));
 
         app.MapGet("/api/health", (HttpContext context, HealthApi health) => health.CheckAsync(context.RequestAborted));
+        app.MapGet("/api/openapi.json", () => ApiResult.Json(StatusCodes.Status200OK, OpenApiDocumentBuilder.BuildUtf8()));
         return app;
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using OpenTelemetry;
 using TaskFunctions.Core;
 using TaskFunctions.Core.Telemetry;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using TaskFunctions.Core.Api;
+using TaskFunctions.Core.OpenApi;
 
 namespace TaskFunctions;
 
@@ -58,6 +59,10 @@ public sealed class TasksHttpFunctions(TasksApi api, HealthApi health)
     [Function("CancelGenerationTask")]
     public async Task<IActionResult> CancelGenerationTask([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Tasks + "/generation/{task_id}/cancel")] HttpRequest request, string task_id, [DurableClient] DurableTaskClient client) =>
         await api.CancelAsync(request, task_id, client, generationRoute: true);
+
+    [Function("OpenApiDocument")]
+    public IActionResult OpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>
+        ApiResult.Json(StatusCodes.Status200OK, OpenApiDocumentBuilder.BuildUtf8());
 
     [Function("Health")]
     public async Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Grpc.Net.Client;
@@ -6,9 +7,13 @@ using Microsoft.DurableTask.Client.Grpc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 using TaskFunctions.Core;
 using TaskFunctions.Core.Api;
 using TaskFunctions.Core.Storage;
+using TaskFunctions.Core.Telemetry;
+using TaskFunctions.Tests.EndToEnd;
 using TaskFunctions.Tests.Infrastructure;
 
 namespace TaskFunctions.Tests.Api;
@@ -57,9 +62,18 @@ public sealed class TasksApiSchedulingTests(AzuriteFixture azurite)
         context.Request.Headers.Authorization = "Bearer " + TestAuth.Token(tenant);
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
 
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(TaskTelemetry.SourceName).AddInMemoryExporter(spans).Build();
+
         var result = await provider.GetRequiredService<TasksApi>().CreateAsync(context.Request, client, generationRoute: false);
 
         Assert.Equal((int)HttpStatusCode.ServiceUnavailable, result.StatusCode);
+        tracing!.ForceFlush();
+        var scheduling = spans.Where(s => s.OperationName == "orchestration.schedule").ToList();
+        var taskIds = blobs.Uploaded.Select(b => b.Name.Split('/')[0]).Distinct().ToList();
+        var span = Assert.Single(scheduling, s => taskIds.Contains((string)s.GetTagItem(TaskTelemetry.TaskIdTag)!));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal("IMAGE_ADJUSTER", span.GetTagItem(TaskTelemetry.TaskTypeTag));
         Assert.Empty(await store.ListAsync(new TaskListQuery { Tenant = tenant, IncludeDeleted = true }));
         Assert.NotEmpty(blobs.Uploaded);
         foreach (var (container, name) in blobs.Uploaded)

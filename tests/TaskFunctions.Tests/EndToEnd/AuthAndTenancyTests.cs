@@ -105,6 +105,21 @@ public sealed class AuthAndTenancyTests(SelfHostFixture fixture)
         Assert.DoesNotContain(TestAuth.SigningKey, text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OpenApi_ServedWithoutToken_IsTheGeneratedDocument()
+    {
+        using var client = fixture.AnonymousClient();
+
+        var (status, json) = await ApiCalls.GetAsync(client, "api/openapi.json");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("3.1.0", json!["openapi"]!.GetValue<string>());
+        Assert.NotNull(json["paths"]!["/api/v1/tasks/"]);
+        Assert.Equal(
+            SpecSchemas.FieldsOf("ImageAdjusterTaskPublic").Order(StringComparer.Ordinal),
+            json["components"]!["schemas"]!["ImageAdjusterTaskPublic"]!["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
     private static IEnumerable<(HttpMethod Method, string Path)> Routes(string id) =>
     [
         (HttpMethod.Post, ApiCalls.Tasks),

@@ -32,6 +32,7 @@ public sealed class FunctionsMetadataTests
         { "UpdateGenerationTask", "put", "v1/tasks/generation/{task_id}" },
         { "CancelGenerationTask", "post", "v1/tasks/generation/{task_id}/cancel" },
         { "Health", "get", "health" },
+        { "OpenApiDocument", "get", "openapi.json" },
     };
 
     [Theory]
@@ -48,7 +49,7 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void FunctionsMetadata_HttpFunctions_AreExactlyTheSeedRoutes()
+    public void FunctionsMetadata_HttpFunctions_AreExactlyTheseRoutes()
     {
         var http = Metadata.Value
             .Where(f => Bindings(f).Any(b => b["type"]!.GetValue<string>() == "httpTrigger"))

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using SixLabors.ImageSharp;
+using TaskFunctions.Core;
+using TaskFunctions.Core.Inputs;
+using TaskFunctions.Core.Storage;
+using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Telemetry;
+using TaskFunctions.Core.Workflow;
+using TaskFunctions.Core.Workflow.Activities;
+using TaskFunctions.Tests.Infrastructure;
+
+namespace TaskFunctions.Tests.Workflow;
+
+/// <summary>The LOCAL executor activity on real Azurite storage: result blob, outcome, span and latency metric.</summary>
+[Collection("Azurite")]
+public sealed class ExecuteLocalTaskActivityTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task RunAsync_ImageAdjusterTask_StoresResultAndReportsSpanAndLatency()
+    {
+        await using var provider = await ServicesAsync();
+        var (taskId, _) = await CreateImageAdjusterAsync(provider, TestImages.PngBase64(90, 60), 30, 30);
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(TaskTelemetry.SourceName).AddInMemoryExporter(spans).Build();
+        using var meters = Sdk.CreateMeterProviderBuilder().AddMeter(TaskTelemetry.SourceName).AddInMemoryExporter(metrics).Build();
+
+        var outcome = await provider.GetRequiredService<ExecuteLocalTaskActivity>().RunAsync(taskId);
+
+        Assert.True(outcome.Succeeded, outcome.Error);
+        var path = outcome.Results!["result_image_path"].GetString()!;
+        Assert.Equal($"image-adjustments/{taskId}/result.png", path);
+        await using (var stream = await provider.GetRequiredService<IBlobStore>().OpenReadAsync("image-adjustments", $"{taskId}/result.png"))
+        {
+            using var image = await Image.LoadAsync(stream!);
+            Assert.Equal((30, 30), (image.Width, image.Height));
+        }
+
+        tracing!.ForceFlush();
+        meters!.ForceFlush();
+        var span = Assert.Single(spans, s => s.OperationName == "executor.local" && (string?)s.GetTagItem(TaskTelemetry.TaskIdTag) == taskId);
+        Assert.Equal("LOCAL", span.GetTagItem(TaskTelemetry.ProviderTag));
+        Assert.Contains(metrics, m => m.Name == "provider.latency");
+    }
+
+    [Fact]
+    public async Task RunAsync_InputIsNotDecodable_FailsAsValidation()
+    {
+        await using var provider = await ServicesAsync();
+        // A PNG signature followed by garbage passes the magic-byte sniff at create time but cannot be decoded.
+        var broken = Convert.ToBase64String([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4, 5, 6, 7, 8]);
+        var (taskId, _) = await CreateImageAdjusterAsync(provider, broken, 30, 30);
+
+        var outcome = await provider.GetRequiredService<ExecuteLocalTaskActivity>().RunAsync(taskId);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(ErrorCategory.VALIDATION, outcome.Category);
+        Assert.StartsWith("input_image:", outcome.Error, StringComparison.Ordinal);
+    }
+
+    private async Task<ServiceProvider> ServicesAsync()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:TasksTable"] = "tasks" + suffix,
+            ["Storage:TaskIndexTable"] = "taskindex" + suffix,
+        };
+        foreach (var (key, value) in TestAuth.Environment)
+        {
+            settings[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddLogging();
+        services.AddTaskFunctionsCore();
+        var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<ITaskStore>().InitializeAsync();
+        await provider.GetRequiredService<IBlobStore>().InitializeAsync();
+        return provider;
+    }
+
+    private static async Task<(string TaskId, StoredTask Stored)> CreateImageAdjusterAsync(IServiceProvider provider, string image, int width, int height)
+    {
+        var request = new CreateImageAdjusterTask { OriginInstance = "tests", InputImage = image, TargetWidth = width, TargetHeight = height, Mode = "crop" };
+        var ingestor = provider.GetRequiredService<InputIngestor>();
+        var plan = ingestor.Plan(request);
+        Assert.Empty(plan.Errors);
+        var taskId = Guid.NewGuid().ToString();
+        var paths = await ingestor.StoreAsync(plan, "image-adjustments", taskId, CancellationToken.None);
+        var document = request.ToPublic(taskId, "tenant", DateTimeOffset.UtcNow, paths);
+        var stored = new StoredTask
+        {
+            Id = taskId,
+            Tenant = "tenant",
+            TaskType = TaskType.IMAGE_ADJUSTER,
+            Status = TaskState.RUNNING,
+            CreatedAt = document.CreatedAt,
+            UpdatedAt = document.UpdatedAt,
+            OriginInstance = "tests",
+            Document = TaskJson.SerializeDocument(document),
+        };
+        await provider.GetRequiredService<ITaskStore>().CreateAsync(stored);
+        return (taskId, stored);
+    }
+}
