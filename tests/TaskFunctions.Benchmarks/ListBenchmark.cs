@@ -41,7 +41,7 @@ public static class ListBenchmark
         var firstId = string.Empty;
         await Parallel.ForEachAsync(Enumerable.Range(0, totalTasks), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
         {
-            var task = Stored(tenantNames[i % tenants], start.AddSeconds(i), States[i / tenants % States.Length]);
+            var task = SeedTasks.Generation(tenantNames[i % tenants], start.AddSeconds(i), States[i / tenants % States.Length]);
             if (i == 0)
             {
                 firstId = task.Id;
@@ -95,24 +95,5 @@ public static class ListBenchmark
         }
 
         return LatencyStats.From(latencies);
-    }
-
-    private static StoredTask Stored(string tenant, DateTimeOffset createdAt, TaskState status)
-    {
-        var request = new CreateGenerationTask { OriginInstance = "bench", Prompt = "a red bicycle", OriginTenantId = tenant };
-        var document = request.ToPublic(Guid.NewGuid().ToString(), tenant, createdAt, new Dictionary<string, string>());
-        document.Status = status;
-        return new StoredTask
-        {
-            Id = document.Id,
-            Tenant = tenant,
-            TaskType = document.TaskType,
-            Status = status,
-            CreatedAt = createdAt,
-            UpdatedAt = createdAt,
-            OriginInstance = "bench",
-            OriginTenantId = tenant,
-            Document = TaskJson.SerializeDocument(document),
-        };
     }
 }

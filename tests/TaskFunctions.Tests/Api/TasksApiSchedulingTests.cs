@@ -28,34 +28,18 @@ public sealed class TasksApiSchedulingTests(AzuriteFixture azurite)
     [Fact]
     public async Task Create_SchedulingFails_Returns503AndRemovesRecordAndBlobs()
     {
-        var suffix = Guid.NewGuid().ToString("N")[..10];
-        var settings = new Dictionary<string, string?>
+        await using var provider = await CoreServices.BuildAsync(azurite.ConnectionString, services =>
         {
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Storage:TasksTable"] = "tasks" + suffix,
-            ["Storage:TaskIndexTable"] = "taskindex" + suffix,
-        };
-        foreach (var (key, value) in TestAuth.Environment)
-        {
-            settings[key.Replace("__", ":", StringComparison.Ordinal)] = value;
-        }
-
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddLogging();
-        services.AddTaskFunctionsCore();
-        services.AddSingleton<RecordingBlobStore>();
-        services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<RecordingBlobStore>());
-        await using var provider = services.BuildServiceProvider();
+            services.AddSingleton<RecordingBlobStore>();
+            services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<RecordingBlobStore>());
+        });
         var store = provider.GetRequiredService<ITaskStore>();
         var blobs = provider.GetRequiredService<RecordingBlobStore>();
-        await store.InitializeAsync();
-        await blobs.InitializeAsync();
 
         // A real gRPC client whose backend is not there: scheduling fails as it would in an outage.
         using var deadChannel = GrpcChannel.ForAddress("http://127.0.0.1:9");
         var client = new GrpcDurableTaskClient("dead", new GrpcDurableTaskClientOptions { Channel = deadChannel }, NullLogger<GrpcDurableTaskClient>.Instance);
-        var tenant = "t-" + suffix;
+        var tenant = "t-" + Guid.NewGuid().ToString("N");
         var body = SampleBodies.For("IMAGE_ADJUSTER").ToJsonString();
         var context = new DefaultHttpContext { RequestServices = provider };
         context.Request.Method = "POST";

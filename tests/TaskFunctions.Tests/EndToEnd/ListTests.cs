@@ -81,7 +81,7 @@ public sealed class ListTests(SelfHostFixture fixture)
             }),
             NullLogger<TableTaskStore>.Instance);
         var start = DateTimeOffset.UtcNow.AddDays(-1);
-        var created = Enumerable.Range(0, 1100).Select(i => Stored(tenant, start.AddSeconds(i), i % 2 == 0 ? TaskState.COMPLETED : TaskState.FAILED)).ToList();
+        var created = Enumerable.Range(0, 1100).Select(i => SeedTasks.Generation(tenant, start.AddSeconds(i), i % 2 == 0 ? TaskState.COMPLETED : TaskState.FAILED)).ToList();
         await Parallel.ForEachAsync(created, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (task, ct) => await store.CreateAsync(task, ct));
         var newestFirst = created.OrderByDescending(t => t.CreatedAt).Select(t => t.Id).ToList();
         using var client = fixture.Client(tenant);
@@ -97,25 +97,6 @@ public sealed class ListTests(SelfHostFixture fixture)
         Assert.Equal(newestFirst.Skip(990).Take(20), middle);
         Assert.Equal(created.Where(t => t.Status == TaskState.COMPLETED).OrderByDescending(t => t.CreatedAt).Skip(540).Select(t => t.Id), completedTail);
         Assert.Equal(1000, cappedLimit.Count);
-    }
-
-    private static StoredTask Stored(string tenant, DateTimeOffset createdAt, TaskState status)
-    {
-        var request = new CreateLLMInteractionTask { OriginInstance = "seed", Prompt = "p", OriginTenantId = tenant };
-        var document = request.ToPublic(Guid.NewGuid().ToString(), tenant, createdAt, new Dictionary<string, string>());
-        document.Status = status;
-        return new StoredTask
-        {
-            Id = document.Id,
-            Tenant = tenant,
-            TaskType = document.TaskType,
-            Status = status,
-            CreatedAt = createdAt,
-            UpdatedAt = createdAt,
-            OriginInstance = "seed",
-            OriginTenantId = tenant,
-            Document = TaskJson.SerializeDocument(document),
-        };
     }
 
     private static async Task<List<string>> Ids(HttpClient client, string query, string? prefix = null)

@@ -64,29 +64,7 @@ public sealed class ExecuteLocalTaskActivityTests(AzuriteFixture azurite)
         Assert.StartsWith("input_image:", outcome.Error, StringComparison.Ordinal);
     }
 
-    private async Task<ServiceProvider> ServicesAsync()
-    {
-        var suffix = Guid.NewGuid().ToString("N")[..10];
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Storage:TasksTable"] = "tasks" + suffix,
-            ["Storage:TaskIndexTable"] = "taskindex" + suffix,
-        };
-        foreach (var (key, value) in TestAuth.Environment)
-        {
-            settings[key.Replace("__", ":", StringComparison.Ordinal)] = value;
-        }
-
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddLogging();
-        services.AddTaskFunctionsCore();
-        var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<ITaskStore>().InitializeAsync();
-        await provider.GetRequiredService<IBlobStore>().InitializeAsync();
-        return provider;
-    }
+    private Task<ServiceProvider> ServicesAsync() => CoreServices.BuildAsync(azurite.ConnectionString);
 
     private static async Task<(string TaskId, StoredTask Stored)> CreateImageAdjusterAsync(IServiceProvider provider, string image, int width, int height)
     {
