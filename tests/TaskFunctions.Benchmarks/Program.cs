@@ -1,18 +1,23 @@
 using TaskFunctions.Benchmarks;
 
-// Usage: scripts/bench [accept|list|all]  (needs TASKFUNCTIONS_TEST_STORAGE, which scripts/bench sets)
-var connectionString = Environment.GetEnvironmentVariable("TASKFUNCTIONS_TEST_STORAGE")
-    ?? throw new InvalidOperationException("Set TASKFUNCTIONS_TEST_STORAGE (scripts/bench starts Azurite and sets it).");
+// Usage: scripts/bench [accept|list|image|all]  (accept/list need TASKFUNCTIONS_TEST_STORAGE, which scripts/bench sets)
 var which = args.Length > 0 ? args[0] : "all";
+string Storage() => Environment.GetEnvironmentVariable("TASKFUNCTIONS_TEST_STORAGE")
+    ?? throw new InvalidOperationException("Set TASKFUNCTIONS_TEST_STORAGE (scripts/bench starts Azurite and sets it).");
 var lines = new List<string> { $"TaskFunctions benchmarks ({DateTime.UtcNow:u}, {Environment.ProcessorCount} cores)" };
 if (which is "accept" or "all")
 {
-    lines.AddRange(await AcceptBenchmark.RunAsync(connectionString, total: 2000, concurrency: 16));
+    lines.AddRange(await AcceptBenchmark.RunAsync(Storage(), total: 2000, concurrency: 16));
 }
 
 if (which is "list" or "all")
 {
-    lines.AddRange(await ListBenchmark.RunAsync(connectionString, totalTasks: 100_000, tenants: 20, samples: 50));
+    lines.AddRange(await ListBenchmark.RunAsync(Storage(), totalTasks: 100_000, tenants: 20, samples: 50));
+}
+
+if (which is "image" or "all")
+{
+    lines.AddRange(await ImageAdjusterBenchmark.RunAsync());
 }
 
 foreach (var line in lines)

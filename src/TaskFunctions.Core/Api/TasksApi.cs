@@ -104,7 +104,7 @@ public sealed partial class TasksApi(
             return ApiResult.Detail(StatusCodes.Status403Forbidden, "Cannot create a task for another tenant.");
         }
 
-        var plan = ingestor.Plan(create);
+        var plan = await ingestor.PlanAsync(create, ct);
         if (plan.Errors.Count > 0)
         {
             return ApiResult.Validation(plan.Errors);

@@ -76,35 +76,9 @@ public static class SafeImageDecoder
 
         try
         {
-            var format = Sniff(data.AsSpan());
-            if (format == ImageFormatKind.Unknown)
-            {
-                throw new InvalidImageException(data.Count == 0
-                    ? "image data is empty"
-                    : $"unsupported image format ({DescribeUnsupported(data.AsSpan())}); use PNG, JPEG or WebP");
-            }
-
-            // ImageSharp fills a truncated JPEG scan with grey instead of failing, so the end marker is checked here.
-            if (format == ImageFormatKind.Jpeg && !JpegStructure.HasEndOfImage(data.AsSpan()))
-            {
-                throw Corrupt(null);
-            }
-
+            var (format, _, _) = await IdentifyAsync(data, options, token);
             var configuration = ConfigurationFor(options.MaxPixels);
             using var stream = new MemoryStream(data.Array!, data.Offset, data.Count, writable: false);
-            var info = await Image.IdentifyAsync(configuration, stream, token) ?? throw Corrupt(null);
-            long pixels = (long)info.Width * info.Height;
-            if (info.Width <= 0 || info.Height <= 0)
-            {
-                throw Corrupt(null);
-            }
-
-            if (pixels > options.MaxPixels)
-            {
-                throw new InvalidImageException(string.Create(CultureInfo.InvariantCulture,
-                    $"image is {info.Width}x{info.Height} pixels, above the {options.MaxPixels} pixel limit"));
-            }
-
             stream.Position = 0;
             token.ThrowIfCancellationRequested();
             var image = await Image.LoadAsync<Rgba32>(configuration, stream, token);
@@ -131,6 +105,70 @@ public static class SafeImageDecoder
             // Decoder crashes on hostile input (ImageFormatException, index errors, ...) all mean the data is bad.
             throw Corrupt(ex);
         }
+    }
+
+    /// <summary>
+    /// Checks untrusted image bytes without decoding pixels: magic-byte format, JPEG end marker, dimensions from the
+    /// header against the pixel cap. Cheap enough to run on every input before anything is stored.
+    /// </summary>
+    /// <exception cref="InvalidImageException">The bytes are not an acceptable PNG, JPEG or WebP within the limits.</exception>
+    public static async Task<(ImageFormatKind Format, int Width, int Height)> InspectAsync(
+        ReadOnlyMemory<byte> data, ImageDecodeOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (data.Length > options.MaxBytes)
+        {
+            throw TooManyBytes(options.MaxBytes);
+        }
+
+        using var deadline = new CancellationTokenSource(options.DecodeTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        var segment = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out var array) ? array : new ArraySegment<byte>(data.ToArray());
+        try
+        {
+            return await IdentifyAsync(segment, options, linked.Token);
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw TimedOut(options, ex);
+        }
+        catch (Exception ex) when (ex is not (InvalidImageException or OperationCanceledException or OutOfMemoryException))
+        {
+            throw Corrupt(ex);
+        }
+    }
+
+    private static async Task<(ImageFormatKind Format, int Width, int Height)> IdentifyAsync(
+        ArraySegment<byte> data, ImageDecodeOptions options, CancellationToken token)
+    {
+        var format = Sniff(data.AsSpan());
+        if (format == ImageFormatKind.Unknown)
+        {
+            throw new InvalidImageException(data.Count == 0
+                ? "image data is empty"
+                : $"unsupported image format ({DescribeUnsupported(data.AsSpan())}); use PNG, JPEG or WebP");
+        }
+
+        // ImageSharp fills a truncated JPEG scan with grey instead of failing, so the end marker is checked here.
+        if (format == ImageFormatKind.Jpeg && !JpegStructure.HasEndOfImage(data.AsSpan()))
+        {
+            throw Corrupt(null);
+        }
+
+        using var stream = new MemoryStream(data.Array!, data.Offset, data.Count, writable: false);
+        var info = await Image.IdentifyAsync(ConfigurationFor(options.MaxPixels), stream, token) ?? throw Corrupt(null);
+        if (info.Width <= 0 || info.Height <= 0)
+        {
+            throw Corrupt(null);
+        }
+
+        if ((long)info.Width * info.Height > options.MaxPixels)
+        {
+            throw new InvalidImageException(string.Create(CultureInfo.InvariantCulture,
+                $"image is {info.Width}x{info.Height} pixels, above the {options.MaxPixels} pixel limit"));
+        }
+
+        return (format, info.Width, info.Height);
     }
 
     internal static Configuration ConfigurationFor(long maxPixels)

@@ -11,10 +11,13 @@ namespace TaskFunctions.Core.Inputs;
 /// Turns a create request's image fields into stored blobs under <c>{container}/{task_id}/inputs/</c>.
 /// Everything is decoded and checked first, then written, so a bad field leaves nothing behind.
 /// </summary>
-public sealed class InputIngestor(IBlobStore blobs, IOptions<InputOptions> options)
+public sealed class InputIngestor(IBlobStore blobs, IOptions<InputOptions> options, IOptions<ImageDecodeOptions> decodeOptions)
 {
-    /// <summary>Decodes and checks every inline image; remote URLs are kept as references.</summary>
-    public InputPlan Plan(CreateTaskBase request)
+    /// <summary>
+    /// Decodes and checks every inline image — format by magic bytes, dimensions from the header against the pixel
+    /// cap, without decoding pixels; remote URLs are kept as references.
+    /// </summary>
+    public async Task<InputPlan> PlanAsync(CreateTaskBase request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var inline = new List<InlineImage>();
@@ -55,21 +58,24 @@ public sealed class InputIngestor(IBlobStore blobs, IOptions<InputOptions> optio
                 continue;
             }
 
-            var format = SafeImageDecoder.Sniff(bytes);
+            ImageFormatKind format;
+            try
+            {
+                (format, _, _) = await SafeImageDecoder.InspectAsync(bytes, decodeOptions.Value, cancellationToken);
+            }
+            catch (InvalidImageException ex)
+            {
+                errors.Add(ValidationErrorItem.Body($"Value error, {ex.Message}", "value_error", loc));
+                continue;
+            }
+
             var (contentType, extension) = format switch
             {
                 ImageFormatKind.Png => ("image/png", "png"),
                 ImageFormatKind.Jpeg => ("image/jpeg", "jpg"),
-                ImageFormatKind.WebP => ("image/webp", "webp"),
-                _ => (null, null),
+                _ => ("image/webp", "webp"),
             };
-            if (contentType is null)
-            {
-                errors.Add(ValidationErrorItem.Body("Value error, image must be PNG, JPEG or WebP", "value_error", loc));
-                continue;
-            }
-
-            inline.Add(new InlineImage(input.Field, bytes, contentType, extension!));
+            inline.Add(new InlineImage(input.Field, bytes, contentType, extension));
         }
 
         return new InputPlan(inline, references, errors);

@@ -150,6 +150,38 @@ public sealed class InvalidCreateTests(SelfHostFixture fixture)
         await AssertNothingCreated(client);
     }
 
+    public static TheoryData<string, string> HostileImages()
+    {
+        using var picture = TestImages.Split(64, 48, TestImages.Red, TestImages.Blue);
+        var jpeg = TestImages.Jpeg(picture);
+        var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0 }.Concat(new byte[64]).ToArray();
+        return new TheoryData<string, string>
+        {
+            { "gif", Convert.ToBase64String(TestImages.Gif(picture)) },
+            { "svg", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>")) },
+            { "zip named png", "data:image/png;base64," + Convert.ToBase64String(zip) },
+            { "png header 50000x50000", Convert.ToBase64String(TestImages.PngHeaderOnly(50_000, 50_000)) },
+            { "truncated jpeg", Convert.ToBase64String(jpeg[..(jpeg.Length / 2)]) },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileImages))]
+    public async Task Create_HostileImage_Returns422NamingTheField(string name, string image)
+    {
+        using var client = fixture.Client("t-" + Guid.NewGuid().ToString("N"));
+        var body = SampleBodies.For("IMAGE_ADJUSTER");
+        body["input_image"] = image;
+
+        var (status, json) = await ApiCalls.PostAsync(client, ApiCalls.Tasks, body);
+
+        Assert.True(status == HttpStatusCode.UnprocessableEntity, $"{name}: {(int)status} {json?.ToJsonString()}");
+        var error = json!["detail"]!.AsArray().Single();
+        Assert.Equal("input_image", error!["loc"]![1]!.GetValue<string>());
+        Assert.Equal("value_error", error["type"]!.GetValue<string>());
+        await AssertNothingCreated(client);
+    }
+
     private static async Task AssertNothingCreated(HttpClient client)
     {
         var (status, list) = await ApiCalls.GetAsync(client, ApiCalls.Tasks + "?include_deleted=true");

@@ -3,6 +3,8 @@ using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using TaskFunctions.Core.Images;
 
+using TaskFunctions.Tests.Infrastructure;
+
 namespace TaskFunctions.Tests.Images;
 
 public class ImageAdjusterTests

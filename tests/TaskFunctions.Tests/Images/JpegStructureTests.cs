@@ -1,5 +1,7 @@
 using TaskFunctions.Core.Images;
 
+using TaskFunctions.Tests.Infrastructure;
+
 namespace TaskFunctions.Tests.Images;
 
 public class JpegStructureTests

@@ -4,6 +4,8 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TaskFunctions.Core.Images;
 
+using TaskFunctions.Tests.Infrastructure;
+
 namespace TaskFunctions.Tests.Images;
 
 public class SafeImageDecoderTests

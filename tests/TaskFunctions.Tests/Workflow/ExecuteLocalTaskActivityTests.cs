@@ -70,7 +70,7 @@ public sealed class ExecuteLocalTaskActivityTests(AzuriteFixture azurite)
     {
         var request = new CreateImageAdjusterTask { OriginInstance = "tests", InputImage = image, TargetWidth = width, TargetHeight = height, Mode = "crop" };
         var ingestor = provider.GetRequiredService<InputIngestor>();
-        var plan = ingestor.Plan(request);
+        var plan = await ingestor.PlanAsync(request, CancellationToken.None);
         Assert.Empty(plan.Errors);
         var taskId = Guid.NewGuid().ToString();
         var paths = await ingestor.StoreAsync(plan, "image-adjustments", taskId, CancellationToken.None);

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using TaskFunctions.Core.Images;
+
+namespace TaskFunctions.Benchmarks;
+
+/// <summary>
+/// IMAGE_ADJUSTER on a 12 MP JPEG against, in the same run, plain ImageSharp load + resize + PNG encode of the
+/// same image: median time of several runs and peak resident memory of one run each.
+/// </summary>
+public static class ImageAdjusterBenchmark
+{
+    private const int Width = 4000;
+    private const int Height = 3000;
+    private const int Runs = 5;
+
+    public static async Task<IReadOnlyList<string>> RunAsync()
+    {
+        var jpeg = SyntheticJpeg();
+        var decodedBytes = (long)Width * Height * 4;
+        var adjuster = new ImageAdjuster(new ImageDecodeOptions());
+        var pad = new AdjustRequest(Core.Images.ResizeMode.Pad, 1024, 1024, null, CroppingPosition.Center, "lanczos3", 0);
+        var crop = new AdjustRequest(Core.Images.ResizeMode.Crop, 1024, 1024, null, CroppingPosition.Top, "lanczos3", 0);
+
+        async Task<long> Adjust(AdjustRequest request)
+        {
+            using var input = new MemoryStream(jpeg, writable: false);
+            using var output = new MemoryStream();
+            await adjuster.AdjustAsync(input, request, output, CancellationToken.None);
+            return output.Length;
+        }
+
+        async Task<long> Plain()
+        {
+            using var input = new MemoryStream(jpeg, writable: false);
+            using var image = await Image.LoadAsync<Rgba32>(input);
+            image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(1024, 1024), Mode = SixLabors.ImageSharp.Processing.ResizeMode.Max, Sampler = KnownResamplers.Lanczos3 }));
+            using var output = new MemoryStream();
+            await image.SaveAsPngAsync(output);
+            return output.Length;
+        }
+
+        // Warm-up (JIT, pools) for all three paths before any measurement.
+        await Plain();
+        await Adjust(pad);
+        await Adjust(crop);
+        var plainTime = await MedianAsync(Plain);
+        var padTime = await MedianAsync(() => Adjust(pad));
+        var cropTime = await MedianAsync(() => Adjust(crop));
+        var (_, plainPeak) = await PeakMemory.MeasureAsync(Plain);
+        var (_, padPeak) = await PeakMemory.MeasureAsync(() => Adjust(pad));
+        var (_, cropPeak) = await PeakMemory.MeasureAsync(() => Adjust(crop));
+
+        static string Mb(long bytes) => $"{bytes / 1024.0 / 1024.0:F0} MB";
+        return
+        [
+            $"IMAGE_ADJUSTER on a {Width}x{Height} JPEG ({jpeg.Length / 1024} KB; decoded RGBA {Mb(decodedBytes)}), median of {Runs}:",
+            $"  baseline ImageSharp load+resize+PNG:  {plainTime:F0} ms, peak {Mb(plainPeak)}",
+            $"  pad to 1024x1024:                     {padTime:F0} ms ({padTime / plainTime:F2} x baseline, target <= 1.2), peak {Mb(padPeak)} ({(double)padPeak / decodedBytes:F2} x decoded, target <= 3)",
+            $"  crop to 1024x1024 (top):              {cropTime:F0} ms ({cropTime / plainTime:F2} x baseline), peak {Mb(cropPeak)} ({(double)cropPeak / decodedBytes:F2} x decoded)",
+        ];
+    }
+
+    private static async Task<double> MedianAsync(Func<Task<long>> run)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < Runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await run();
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        return times[Runs / 2];
+    }
+
+    /// <summary>A photo-like 12 MP JPEG: gradients plus deterministic noise so the codec has real work.</summary>
+    private static byte[] SyntheticJpeg()
+    {
+        var random = new Random(12345);
+        using var image = new Image<Rgba32>(Width, Height);
+        image.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                for (var x = 0; x < row.Length; x++)
+                {
+                    var n = random.Next(24);
+                    row[x] = new Rgba32((byte)((x * 255 / Width + n) & 255), (byte)((y * 255 / Height + n) & 255), (byte)(((x + y) / 28 + n) & 255));
+                }
+            }
+        });
+        using var stream = new MemoryStream();
+        image.SaveAsJpeg(stream, new JpegEncoder { Quality = 90 });
+        return stream.ToArray();
+    }
+}
