@@ -22,8 +22,9 @@ namespace TaskFunctions.Core.Images.BackgroundFix;
 /// <para><see cref="BackgroundFixStrategy.HSV_SHIFT"/> rotates hue along the shorter way round and moves saturation
 /// towards the target's by the weight, keeping the pixel's value (HSV brightness), so shading and texture survive;
 /// a grey pixel, which has no hue, takes the target's hue directly. <see cref="BackgroundFixStrategy.LAB_TRANSFER"/>
-/// moves a* and b* towards the target's by the weight, keeping L*: perceptual lightness is preserved exactly, and
-/// colours that leave the sRGB gamut are clipped per channel.</para>
+/// moves a* and b* towards the target's by the weight, keeping L*: perceptual lightness is preserved, and a colour
+/// that leaves the sRGB gamut (a saturated target on a near-white backdrop) loses chroma at constant L* and hue until it
+/// fits, so very light backgrounds turn pastel rather than changing brightness.</para>
 /// <para>Alpha is written back unchanged, and the RGB of background pixels is recoloured whatever their alpha, fully
 /// transparent ones included (the PNG keeps their colour): a caller that flattens or re-uses the alpha gets a consistent
 /// background. Output is always 8-bit RGBA PNG.</para>

@@ -100,17 +100,55 @@ internal static class ColorSpace
         return ((116f * fy) - 16f, 500f * (fx - fy), 200f * (fy - fz));
     }
 
-    /// <summary>CIELAB to 8-bit sRGB; colours outside the sRGB gamut are clipped per channel.</summary>
+    /// <summary>CIELAB to 8-bit sRGB; a colour outside the sRGB gamut loses chroma, at constant L* and hue, until it fits.</summary>
+    /// <remarks>Clipping each channel instead would shift lightness and hue, which the Lab transfer promises to keep.</remarks>
     public static (byte R, byte G, byte B) LabToRgb(float l, float a, float b)
+    {
+        l = Math.Clamp(l, 0f, 100f);
+        var linear = LabToLinear(l, a, b);
+        if (!InGamut(linear))
+        {
+            // A neutral of any L* in [0, 100] is in gamut, so the largest fitting chroma factor lies in [0, 1).
+            float low = 0f, high = 1f;
+            for (int i = 0; i < 16; i++)
+            {
+                float mid = (low + high) / 2f;
+                if (InGamut(LabToLinear(l, a * mid, b * mid)))
+                {
+                    low = mid;
+                }
+                else
+                {
+                    high = mid;
+                }
+            }
+
+            linear = LabToLinear(l, a * low, b * low);
+        }
+
+        return (ToByte(LinearToSrgb(linear.R) * 255f), ToByte(LinearToSrgb(linear.G) * 255f), ToByte(LinearToSrgb(linear.B) * 255f));
+    }
+
+    /// <summary>Hue angle of a*, b* in degrees [0, 360).</summary>
+    public static float LabHue(float a, float b) => WrapHue(MathF.Atan2(b, a) * (180f / MathF.PI));
+
+    private static (float R, float G, float B) LabToLinear(float l, float a, float b)
     {
         float fy = (l + 16f) / 116f;
         float fx = fy + (a / 500f);
         float fz = fy - (b / 200f);
         float x = FInverse(fx) * Xn, y = FInverse(fy) * Yn, z = FInverse(fz) * Zn;
-        float rl = (3.2404542f * x) - (1.5371385f * y) - (0.4985314f * z);
-        float gl = (-0.9692660f * x) + (1.8760108f * y) + (0.0415560f * z);
-        float bl = (0.0556434f * x) - (0.2040259f * y) + (1.0572252f * z);
-        return (ToByte(LinearToSrgb(rl) * 255f), ToByte(LinearToSrgb(gl) * 255f), ToByte(LinearToSrgb(bl) * 255f));
+        return (
+            (3.2404542f * x) - (1.5371385f * y) - (0.4985314f * z),
+            (-0.9692660f * x) + (1.8760108f * y) + (0.0415560f * z),
+            (0.0556434f * x) - (0.2040259f * y) + (1.0572252f * z));
+    }
+
+    // Half an 8-bit step of slack: such colours round into range anyway.
+    private static bool InGamut((float R, float G, float B) c)
+    {
+        const float Slack = 0.5f / 255f / 12.92f;
+        return c.R >= -Slack && c.R <= 1f + Slack && c.G >= -Slack && c.G <= 1f + Slack && c.B >= -Slack && c.B <= 1f + Slack;
     }
 
     private static float F(float t) => t > Epsilon ? MathF.Cbrt(t) : ((Kappa * t) + 16f) / 116f;
