@@ -28,12 +28,13 @@ public static class LocalPathResolver
             throw new LocalPathException("The local path contains a NUL character.");
         }
 
-        string realRoot = RealPath(Path.GetFullPath(root));
+        string fullRoot = Path.GetFullPath(root);
+        string realRoot = RealPath(Path.GetPathRoot(fullRoot)!, fullRoot[Path.GetPathRoot(fullRoot)!.Length..]);
         string lexical;
         try
         {
             // An absolute userPath replaces the root here; the containment check below then decides.
-            lexical = Path.GetFullPath(Path.Combine(Path.GetFullPath(root), userPath));
+            lexical = Path.GetFullPath(Path.Combine(fullRoot, userPath));
         }
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
         {
@@ -41,12 +42,16 @@ public static class LocalPathResolver
         }
 
         // Checked lexically first so "../x" is refused without touching the file system outside the root.
-        if (!IsBelow(lexical, Path.GetFullPath(root)) && !IsBelow(lexical, realRoot))
+        if (!IsBelow(lexical, fullRoot) && !IsBelow(lexical, realRoot))
         {
             throw new LocalPathException("The local path leaves the allowed directory.");
         }
 
-        string real = RealPath(lexical);
+        // Walk the caller's own components, not the lexically collapsed path: after a linked directory, ".." means
+        // the link target's parent, which GetFullPath cannot know.
+        string real = Path.IsPathRooted(userPath)
+            ? RealPath(Path.GetPathRoot(userPath)!, userPath[Path.GetPathRoot(userPath)!.Length..])
+            : RealPath(realRoot, userPath);
         if (!IsBelow(real, realRoot))
         {
             throw new LocalPathException("The local path leaves the allowed directory through a symbolic link.");
@@ -61,11 +66,11 @@ public static class LocalPathResolver
         return path.Length > prefix.Length && path.StartsWith(prefix, PathComparison);
     }
 
-    /// <summary>Resolves every symbolic link in a full path, one component at a time.</summary>
-    private static string RealPath(string fullPath)
+    /// <summary>Appends <paramref name="rest"/> to the link-free directory <paramref name="start"/>, resolving every symbolic link and "." / ".." one component at a time.</summary>
+    private static string RealPath(string start, string rest)
     {
-        string current = Path.GetPathRoot(fullPath) ?? throw new LocalPathException("The local path is not a valid path.");
-        var pending = new LinkedList<string>(Split(fullPath[current.Length..]));
+        string current = start;
+        var pending = new LinkedList<string>(Split(rest));
         int hops = 0;
 
         while (pending.First is { } node)
