@@ -36,9 +36,11 @@ namespace TaskFunctions.Core.Images.Subject;
 /// <para>
 /// <b>Tolerance.</b> The plan is a no-op when the source size matches (with a target size each side within
 /// <c>Tolerance</c> relative to it, with an aspect ratio the aspect difference <c>|srcAspect / ratio − 1|</c> at
-/// most <c>Tolerance</c>, without either always) and every requested margin is already within <c>Tolerance</c>
-/// (plus half a pixel of rounding) of the margin the plan would give that side. Tolerance 0 is pixel-perfect. A
-/// no-op keeps the source as it is. A plan that changes nothing after rounding is a no-op too.
+/// most <c>Tolerance</c>, without either always) and each of the subject's four current margins (as fractions of
+/// the source) is within <c>Tolerance</c>, plus half a pixel of rounding, of the margin the plan would give it. All
+/// four sides count, requested or not, because the plan places the subject on every side: a no-op is a source that
+/// already looks like the plan's result. Tolerance 0 is pixel-perfect. A no-op keeps the source as it is. A plan
+/// that changes nothing after rounding is a no-op too.
 /// </para>
 /// <para>Pixel positions are rounded half up from the exact values, so every edge is within half a pixel of them.</para>
 /// </remarks>
@@ -78,7 +80,7 @@ public static class MarginGeometry
         }
 
         var plan = chosen ?? Place(axes, candidates[0], cover);
-        if (SizeMatches(source, targetSize, aspectRatio, tolerance) && MarginsMatch(axes, plan, margins, tolerance))
+        if (SizeMatches(source, targetSize, aspectRatio, tolerance) && MarginsMatch(axes, plan, tolerance))
         {
             return Identity(source, subject, proportions);
         }
@@ -234,20 +236,17 @@ public static class MarginGeometry
         return aspectRatio is not { } a || Math.Abs((double)source.Width / source.Height / a - 1) <= tolerance + Epsilon;
     }
 
-    private static bool MarginsMatch(Axes axes, Placement p, MarginSet requested, double tolerance)
+    private static bool MarginsMatch(Axes axes, Placement p, double tolerance)
     {
         var current = Fractions(axes.Source, axes.Subject);
-        double w = p.Candidate.Width, h = p.Candidate.Height;
-        double subjectLeft = p.X + p.Candidate.Scale * axes.Subject.X, subjectTop = p.Y + p.Candidate.Scale * axes.Subject.Y;
-        double planLeft = subjectLeft / w, planRight = (w - subjectLeft - p.Candidate.Scale * axes.Subject.Width) / w;
-        double planTop = subjectTop / h, planBottom = (h - subjectTop - p.Candidate.Scale * axes.Subject.Height) / h;
-        return Near(requested.Top, current.Top!.Value, planTop, h)
-            && Near(requested.Bottom, current.Bottom!.Value, planBottom, h)
-            && Near(requested.Left, current.Left!.Value, planLeft, w)
-            && Near(requested.Right, current.Right!.Value, planRight, w);
+        double w = p.Candidate.Width, h = p.Candidate.Height, scale = p.Candidate.Scale;
+        double subjectLeft = p.X + scale * axes.Subject.X, subjectTop = p.Y + scale * axes.Subject.Y;
+        return Near(current.Top!.Value, subjectTop / h, h)
+            && Near(current.Bottom!.Value, (h - subjectTop - scale * axes.Subject.Height) / h, h)
+            && Near(current.Left!.Value, subjectLeft / w, w)
+            && Near(current.Right!.Value, (w - subjectLeft - scale * axes.Subject.Width) / w, w);
 
-        bool Near(double? asked, double now, double planned, double side) =>
-            asked is null || Math.Abs(now - planned) <= tolerance + 0.5 / side + Epsilon;
+        bool Near(double now, double planned, double side) => Math.Abs(now - planned) <= tolerance + 0.5 / side + Epsilon;
     }
 
     private static MarginPlan ToPixels(Size source, Rectangle subject, Placement p, ScalingProportions proportions)
