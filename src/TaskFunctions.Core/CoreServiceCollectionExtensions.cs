@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TaskFunctions.Core.Api;
 using TaskFunctions.Core.Auth;
 using TaskFunctions.Core.Images;
+using TaskFunctions.Core.Images.BackgroundFix;
 using TaskFunctions.Core.Inputs;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Workflow;
@@ -24,6 +25,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<InputOptions>().BindConfiguration(InputOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImageDecodeOptions>().BindConfiguration("Images");
         services.AddSingleton(sp => new ImageAdjuster(sp.GetRequiredService<IOptions<ImageDecodeOptions>>().Value));
+        services.AddSingleton(sp => new BackgroundFixer(sp.GetRequiredService<IOptions<ImageDecodeOptions>>().Value));
 
         services.AddSingleton<InputIngestor>();
         services.AddSingleton<TaskMutator>();

@@ -8,7 +8,7 @@ public static class ExecutorCatalog
     /// <summary>The executor activity for the kind and provider, or null when none exists yet.</summary>
     public static string? Find(TaskType taskType, ProviderType? providerType) => (taskType, providerType) switch
     {
-        (TaskType.IMAGE_ADJUSTER, null or ProviderType.LOCAL) => TaskNames.ExecuteLocalTask,
+        (TaskType.IMAGE_ADJUSTER or TaskType.BACKGROUND_FIX, null or ProviderType.LOCAL) => TaskNames.ExecuteLocalTask,
         _ => null,
     };
 

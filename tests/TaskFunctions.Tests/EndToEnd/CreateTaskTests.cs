@@ -39,6 +39,13 @@ public sealed class CreateTaskTests(SelfHostFixture fixture)
         {
             Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
         }
+        else if (kind == "BACKGROUND_FIX")
+        {
+            // The sample base image is opaque: without a person cut-out (alpha) the LOCAL fixer refuses it.
+            Assert.Equal("FAILED", final["status"]!.GetValue<string>());
+            Assert.Equal("VALIDATION", final["error_category"]!.GetValue<string>());
+            Assert.Contains(final["errors"]!.AsArray(), e => e!.GetValue<string>().Contains("alpha", StringComparison.Ordinal));
+        }
         else
         {
             Assert.Equal("FAILED", final["status"]!.GetValue<string>());

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 using TaskFunctions.Tests.Infrastructure;
 
 namespace TaskFunctions.Tests.EndToEnd;
@@ -56,6 +57,36 @@ public sealed class LifecycleTests(SelfHostFixture fixture)
         using var image = Image.Load<SixLabors.ImageSharp.PixelFormats.Rgba32>(await DownloadAsync(final["result_image_path"]!.GetValue<string>()));
         Assert.Equal(image.Width, image.Height);
         Assert.Equal(255, image[image.Width - 1, 0].R);
+    }
+
+    [Fact]
+    public async Task BackgroundFix_PersonCutout_CompletesWithPersonUntouchedAndBackgroundRecoloured()
+    {
+        using var client = fixture.Client("t-" + Guid.NewGuid().ToString("N"));
+        using var person = new Image<Rgba32>(80, 60, new Rgba32(235, 235, 235, 0));
+        for (var y = 15; y < 45; y++)
+        {
+            for (var x = 30; x < 50; x++)
+            {
+                person[x, y] = new Rgba32(200, 150, 120, 255);
+            }
+        }
+
+        using var palette = new Image<Rgba32>(10, 10, new Rgba32(40, 90, 220, 255));
+        var body = SampleBodies.For("BACKGROUND_FIX");
+        body["base_image"] = Convert.ToBase64String(TestImages.Png(person));
+        body["palette_image"] = Convert.ToBase64String(TestImages.Png(palette));
+        body["edge_blur_sigma"] = 0.0;
+        body["mask_expansion_percentage"] = 0.0;
+
+        var created = await ApiCalls.CreateAsync(client, body);
+        var final = await ApiCalls.WaitForAsync(client, created["id"]!.GetValue<string>(), ApiCalls.IsTerminal);
+
+        Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
+        using var result = Image.Load<Rgba32>(await DownloadAsync(final["result_image_path"]!.GetValue<string>()));
+        Assert.Equal(new Rgba32(200, 150, 120, 255), result[40, 30]);
+        var background = result[2, 2];
+        Assert.True(background.B > background.R, $"background {background} should have moved toward blue");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using TaskFunctions.Core.Images;
+using TaskFunctions.Core.Images.BackgroundFix;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
 using TaskFunctions.Core.Telemetry;
@@ -16,6 +17,7 @@ public sealed partial class ExecuteLocalTaskActivity(
     ITaskStore store,
     IBlobStore blobs,
     ImageAdjuster adjuster,
+    BackgroundFixer backgroundFixer,
     ILogger<ExecuteLocalTaskActivity> logger) : ITaskActivity<string, ExecutionOutcome>
 {
     public async Task<ExecutionOutcome> RunAsync(string taskId, CancellationToken cancellationToken = default)
@@ -32,6 +34,7 @@ public sealed partial class ExecuteLocalTaskActivity(
         var outcome = task switch
         {
             ImageAdjusterTaskPublic adjust => await AdjustImageAsync(adjust, cancellationToken),
+            BackgroundFixTaskPublic fix => await FixBackgroundAsync(fix, cancellationToken),
             _ => ExecutionOutcome.Failure(ExecutorCatalog.MissingMessage(task.TaskType, task.ProviderType), ErrorCategory.INTERNAL),
         };
         TaskTelemetry.ProviderCall(task.TaskType, ProviderType.LOCAL, Stopwatch.GetElapsedTime(started), outcome.Succeeded);
@@ -46,18 +49,13 @@ public sealed partial class ExecuteLocalTaskActivity(
     private async Task<ExecutionOutcome> AdjustImageAsync(ImageAdjusterTaskPublic task, CancellationToken cancellationToken)
     {
         var request = TaskJson.ReadCreateRequest<CreateImageAdjusterTask>(task);
-        if (!BlobPath.TryParse(task.InputImagePath, out var inputPath))
+        var (opened, failure) = await OpenInputAsync("input_image", task.InputImagePath, cancellationToken);
+        if (failure is not null)
         {
-            return ExecutionOutcome.Failure(
-                "input_image: only base64 and data-URL inputs are supported by the LOCAL image adjuster in this version.",
-                ErrorCategory.VALIDATION);
+            return failure;
         }
 
-        await using var input = await blobs.OpenReadAsync(inputPath.Container, inputPath.Name, cancellationToken);
-        if (input is null)
-        {
-            return ExecutionOutcome.Failure("input_image: the stored input no longer exists.", ErrorCategory.VALIDATION);
-        }
+        await using var input = opened!;
 
         var adjustRequest = ImageAdjusterRequestMapper.ToAdjustRequest(request);
         using var output = new MemoryStream();
@@ -81,9 +79,77 @@ public sealed partial class ExecuteLocalTaskActivity(
         });
     }
 
+    private async Task<ExecutionOutcome> FixBackgroundAsync(BackgroundFixTaskPublic task, CancellationToken cancellationToken)
+    {
+        var request = TaskJson.ReadCreateRequest<CreateBackgroundFixTask>(task);
+        BackgroundFixRequest fixRequest;
+        try
+        {
+            fixRequest = BackgroundFixRequest.From(request);
+        }
+        catch (ArgumentException ex)
+        {
+            return ExecutionOutcome.Failure(ex.Message, ErrorCategory.VALIDATION);
+        }
+
+        var (baseImage, baseFailure) = await OpenInputAsync("base_image", task.BaseImagePath, cancellationToken);
+        if (baseFailure is not null)
+        {
+            return baseFailure;
+        }
+
+        await using (baseImage)
+        {
+            var (palette, paletteFailure) = await OpenInputAsync("palette_image", task.PaletteImagePath, cancellationToken);
+            if (paletteFailure is not null)
+            {
+                return paletteFailure;
+            }
+
+            await using (palette)
+            {
+                using var output = new MemoryStream();
+                BackgroundFixResult result;
+                try
+                {
+                    result = await backgroundFixer.FixAsync(baseImage!, palette!, fixRequest, output, cancellationToken);
+                }
+                catch (InvalidImageException ex)
+                {
+                    return ExecutionOutcome.Failure(ex.Message, ErrorCategory.VALIDATION);
+                }
+
+                output.Position = 0;
+                var path = await blobs.UploadAsync(TaskKinds.Container(TaskType.BACKGROUND_FIX), $"{task.Id}/result.png", output, BackgroundFixer.OutputContentType, cancellationToken);
+                Log.BackgroundFixed(logger, task.Id, result.TargetColor, result.PersonPixels);
+                return ExecutionOutcome.Success(new Dictionary<string, JsonElement>
+                {
+                    ["result_image_path"] = JsonSerializer.SerializeToElement(path),
+                });
+            }
+        }
+    }
+
+    /// <summary>Opens a stored input blob; inputs that are not blobs (remote URLs) or vanished are VALIDATION failures.</summary>
+    private async Task<(Stream? Stream, ExecutionOutcome? Failure)> OpenInputAsync(string field, string? storedPath, CancellationToken cancellationToken)
+    {
+        if (!BlobPath.TryParse(storedPath, out var path))
+        {
+            return (null, ExecutionOutcome.Failure($"{field}: this input was not stored as a file.", ErrorCategory.VALIDATION));
+        }
+
+        var stream = await blobs.OpenReadAsync(path.Container, path.Name, cancellationToken);
+        return stream is null
+            ? (null, ExecutionOutcome.Failure($"{field}: the stored input no longer exists.", ErrorCategory.VALIDATION))
+            : (stream, null);
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Task {TaskId}: image adjusted to {Width}x{Height}")]
         public static partial void Adjusted(ILogger logger, string taskId, int width, int height);
+
+        [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Task {TaskId}: background shifted toward {TargetColor} around {PersonPixels} person pixels")]
+        public static partial void BackgroundFixed(ILogger logger, string taskId, string targetColor, long personPixels);
     }
 }
