@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -43,6 +44,8 @@ public static class Ssim
     }
 
     /// <summary>Mean SSIM of two row-major luma planes (0–255 scale) of <paramref name="width"/> × <paramref name="height"/>.</summary>
+    // Called a few times per task, each one long loop: straight to optimised code rather than through tier 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Compute(ReadOnlySpan<float> lumaA, ReadOnlySpan<float> lumaB, int width, int height)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
@@ -147,6 +150,7 @@ public static class Ssim
     }
 
     // Sum of the SSIM map over one output row, from the window-weighted moments.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double RowSum(ReadOnlySpan<double> window, int outWidth)
     {
         var muA = window[..outWidth];
@@ -170,6 +174,7 @@ public static class Ssim
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MultiplyAdd(ReadOnlySpan<double> source, double weight, Span<double> target)
     {
         int i = 0;
