@@ -5,6 +5,9 @@ using TaskFunctions.Core.Api;
 using TaskFunctions.Core.Auth;
 using TaskFunctions.Core.Images;
 using TaskFunctions.Core.Images.BackgroundFix;
+using TaskFunctions.Core.Images.Quality;
+using TaskFunctions.Core.Images.Subject;
+using TaskFunctions.Core.Net;
 using TaskFunctions.Core.Inputs;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Workflow;
@@ -20,12 +23,16 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddTaskFunctionsStorage();
         services.AddTaskFunctionsAuth();
+        services.AddTaskFunctionsOutbound();
 
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InputOptions>().BindConfiguration(InputOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImageDecodeOptions>().BindConfiguration("Images");
         services.AddSingleton(sp => new ImageAdjuster(sp.GetRequiredService<IOptions<ImageDecodeOptions>>().Value));
         services.AddSingleton(sp => new BackgroundFixer(sp.GetRequiredService<IOptions<ImageDecodeOptions>>().Value));
+        services.AddSingleton(sp => new MarginAdjuster(sp.GetRequiredService<IOptions<ImageDecodeOptions>>().Value));
+        services.AddOptions<FaceQualityOptions>().BindConfiguration(FaceQualityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new FaceEnhancementLoop(sp.GetRequiredService<IOptions<FaceQualityOptions>>(), sp.GetRequiredService<IOptions<ImageDecodeOptions>>().Value));
 
         services.AddSingleton<InputIngestor>();
         services.AddSingleton<TaskMutator>();

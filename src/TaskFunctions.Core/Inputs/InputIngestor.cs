@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using Microsoft.Extensions.Options;
 using TaskFunctions.Core.Api;
 using TaskFunctions.Core.Images;
+using TaskFunctions.Core.Net;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
 
@@ -11,17 +12,22 @@ namespace TaskFunctions.Core.Inputs;
 /// Turns a create request's image fields into stored blobs under <c>{container}/{task_id}/inputs/</c>.
 /// Everything is decoded and checked first, then written, so a bad field leaves nothing behind.
 /// </summary>
-public sealed class InputIngestor(IBlobStore blobs, IOptions<InputOptions> options, IOptions<ImageDecodeOptions> decodeOptions)
+public sealed class InputIngestor(
+    IBlobStore blobs,
+    SafeHttpFetcher fetcher,
+    IOptions<InputOptions> options,
+    IOptions<OutboundOptions> outbound,
+    IOptions<ImageDecodeOptions> decodeOptions)
 {
     /// <summary>
-    /// Decodes and checks every inline image — format by magic bytes, dimensions from the header against the pixel
-    /// cap, without decoding pixels; remote URLs are kept as references.
+    /// Gets every image input's bytes — inline base64/data URL, an http(s) URL fetched through the SSRF guard, or a
+    /// local path below the configured root — and checks them (format by magic bytes, dimensions from the header
+    /// against the pixel cap) without decoding pixels. Nothing is written here.
     /// </summary>
     public async Task<InputPlan> PlanAsync(CreateTaskBase request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var inline = new List<InlineImage>();
-        var references = new Dictionary<string, string>(StringComparer.Ordinal);
         var errors = new List<ValidationErrorItem>();
         foreach (var input in request.GetImageInputs())
         {
@@ -29,13 +35,22 @@ public sealed class InputIngestor(IBlobStore blobs, IOptions<InputOptions> optio
             var value = input.Value.Trim();
             if (value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             {
-                if (!Uri.TryCreate(value, UriKind.Absolute, out _))
+                if (!Uri.TryCreate(value, UriKind.Absolute, out var url))
                 {
                     errors.Add(ValidationErrorItem.Body("Input should be a valid URL", "url_parsing", loc));
                     continue;
                 }
 
-                references[input.Field] = value;
+                try
+                {
+                    var fetched = await fetcher.FetchAsync(url, cancellationToken);
+                    await AddCheckedAsync(input.Field, fetched.Content, loc, inline, errors, cancellationToken);
+                }
+                catch (OutboundRequestException ex)
+                {
+                    errors.Add(ValidationErrorItem.Body($"Value error, the image URL could not be fetched: {ex.Message}", "value_error", loc));
+                }
+
                 continue;
             }
 
@@ -43,6 +58,12 @@ public sealed class InputIngestor(IBlobStore blobs, IOptions<InputOptions> optio
             {
                 if (problem is null && LooksLikePath(value))
                 {
+                    if (input.AllowLocalPath && outbound.Value.LocalPathRoot is { Length: > 0 } root)
+                    {
+                        await AddLocalFileAsync(input.Field, root, value, loc, inline, errors, cancellationToken);
+                        continue;
+                    }
+
                     problem = input.AllowLocalPath
                         ? "Value error, local file paths are not enabled on this service"
                         : "Value error, expected base64 image data, a data URL or an http(s) URL";
@@ -52,36 +73,71 @@ public sealed class InputIngestor(IBlobStore blobs, IOptions<InputOptions> optio
                 continue;
             }
 
-            if (bytes.LongLength > options.Value.MaxImageBytes)
-            {
-                errors.Add(ValidationErrorItem.Body($"Value error, image is larger than {options.Value.MaxImageBytes} bytes", "value_error", loc));
-                continue;
-            }
-
-            ImageFormatKind format;
-            try
-            {
-                (format, _, _) = await SafeImageDecoder.InspectAsync(bytes, decodeOptions.Value, cancellationToken);
-            }
-            catch (InvalidImageException ex)
-            {
-                errors.Add(ValidationErrorItem.Body($"Value error, {ex.Message}", "value_error", loc));
-                continue;
-            }
-
-            var (contentType, extension) = format switch
-            {
-                ImageFormatKind.Png => ("image/png", "png"),
-                ImageFormatKind.Jpeg => ("image/jpeg", "jpg"),
-                _ => ("image/webp", "webp"),
-            };
-            inline.Add(new InlineImage(input.Field, bytes, contentType, extension));
+            await AddCheckedAsync(input.Field, bytes, loc, inline, errors, cancellationToken);
         }
 
-        return new InputPlan(inline, references, errors);
+        return new InputPlan(inline, errors);
     }
 
-    /// <summary>Stores the planned inline images; returns every field's stored path or reference.</summary>
+    private async Task AddLocalFileAsync(string field, string root, string path, object[] loc, List<InlineImage> inline, List<ValidationErrorItem> errors, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            var resolved = LocalPathResolver.Resolve(root, path);
+            var info = new FileInfo(resolved);
+            if (!info.Exists)
+            {
+                errors.Add(ValidationErrorItem.Body("Value error, local file not found", "value_error", loc));
+                return;
+            }
+
+            if (info.Length > options.Value.MaxImageBytes)
+            {
+                errors.Add(ValidationErrorItem.Body($"Value error, image is larger than {options.Value.MaxImageBytes} bytes", "value_error", loc));
+                return;
+            }
+
+            bytes = await File.ReadAllBytesAsync(resolved, cancellationToken);
+        }
+        catch (LocalPathException ex)
+        {
+            errors.Add(ValidationErrorItem.Body($"Value error, {ex.Message}", "value_error", loc));
+            return;
+        }
+
+        await AddCheckedAsync(field, bytes, loc, inline, errors, cancellationToken);
+    }
+
+    private async Task AddCheckedAsync(string field, byte[] bytes, object[] loc, List<InlineImage> inline, List<ValidationErrorItem> errors, CancellationToken cancellationToken)
+    {
+        if (bytes.LongLength > options.Value.MaxImageBytes)
+        {
+            errors.Add(ValidationErrorItem.Body($"Value error, image is larger than {options.Value.MaxImageBytes} bytes", "value_error", loc));
+            return;
+        }
+
+        ImageFormatKind format;
+        try
+        {
+            (format, _, _) = await SafeImageDecoder.InspectAsync(bytes, decodeOptions.Value, cancellationToken);
+        }
+        catch (InvalidImageException ex)
+        {
+            errors.Add(ValidationErrorItem.Body($"Value error, {ex.Message}", "value_error", loc));
+            return;
+        }
+
+        var (contentType, extension) = format switch
+        {
+            ImageFormatKind.Png => ("image/png", "png"),
+            ImageFormatKind.Jpeg => ("image/jpeg", "jpg"),
+            _ => ("image/webp", "webp"),
+        };
+        inline.Add(new InlineImage(field, bytes, contentType, extension));
+    }
+
+    /// <summary>Stores the checked images; returns every field's stored blob path.</summary>
     public async Task<Dictionary<string, string>> StoreAsync(
         InputPlan plan,
         string container,
@@ -89,7 +145,7 @@ public sealed class InputIngestor(IBlobStore blobs, IOptions<InputOptions> optio
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var paths = new Dictionary<string, string>(plan.References, StringComparer.Ordinal);
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
         var uploads = plan.Inline.Select(async image =>
         {
             using var content = new MemoryStream(image.Bytes, writable: false);

@@ -5,5 +5,4 @@ namespace TaskFunctions.Core.Inputs;
 /// <summary>The checked image inputs of a create request, before anything is written.</summary>
 public sealed record InputPlan(
     IReadOnlyList<InlineImage> Inline,
-    IReadOnlyDictionary<string, string> References,
     IReadOnlyList<ValidationErrorItem> Errors);

@@ -29,7 +29,8 @@ public sealed class OutboundOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (string entry in AllowedHosts)
+        // Blank entries are how a settings file says "none" (local.settings.sample.json lists the key empty).
+        foreach (string entry in AllowedHosts.Where(e => !string.IsNullOrWhiteSpace(e)))
         {
             if (!HostPort.TryParseEntry(entry, out _))
             {
@@ -39,7 +40,7 @@ public sealed class OutboundOptions : IValidatableObject
             }
         }
 
-        if (LocalPathRoot is not null && !Path.IsPathFullyQualified(LocalPathRoot))
+        if (!string.IsNullOrWhiteSpace(LocalPathRoot) && !Path.IsPathFullyQualified(LocalPathRoot))
         {
             yield return new ValidationResult("Outbound:LocalPathRoot must be an absolute path.", [nameof(LocalPathRoot)]);
         }

@@ -182,6 +182,69 @@ public sealed class InvalidCreateTests(SelfHostFixture fixture)
         await AssertNothingCreated(client);
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:9/x.png")]
+    [InlineData("http://localhost:9/x.png")]
+    [InlineData("http://[::1]:9/x.png")]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://10.0.0.1/x.png")]
+    [InlineData("http://172.16.0.1/x.png")]
+    [InlineData("http://192.168.1.1/x.png")]
+    [InlineData("http://100.64.0.1/x.png")]
+    [InlineData("http://[fd00::1]/x.png")]
+    [InlineData("http://[::ffff:127.0.0.1]/x.png")]
+    [InlineData("ftp://127.0.0.1/x.png")]
+    public async Task Create_ImageUrlToForbiddenAddress_Returns422(string url)
+    {
+        using var client = fixture.Client("t-" + Guid.NewGuid().ToString("N"));
+        var body = SampleBodies.For("IMAGE_ADJUSTER");
+        body["input_image"] = url;
+
+        var (status, json) = await ApiCalls.PostAsync(client, ApiCalls.Tasks, body);
+
+        Assert.True(status == HttpStatusCode.UnprocessableEntity, $"{url}: {(int)status} {json?.ToJsonString()}");
+        Assert.Equal("input_image", json!["detail"]![0]!["loc"]![1]!.GetValue<string>());
+        await AssertNothingCreated(client);
+    }
+
+    [Fact]
+    public async Task Create_ImageUrlRedirectingToPrivateAddress_Returns422()
+    {
+        using var client = fixture.Client("t-" + Guid.NewGuid().ToString("N"));
+        var body = SampleBodies.For("IMAGE_ADJUSTER");
+        body["input_image"] = fixture.Images.Url("redirect-to-private").ToString();
+
+        var (status, json) = await ApiCalls.PostAsync(client, ApiCalls.Tasks, body);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("could not be fetched", json!["detail"]![0]!["msg"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_ImageUrlServingHtml_Returns422()
+    {
+        using var client = fixture.Client("t-" + Guid.NewGuid().ToString("N"));
+        var body = SampleBodies.For("IMAGE_ADJUSTER");
+        body["input_image"] = fixture.Images.Url("not-an-image").ToString();
+
+        var (status, _) = await ApiCalls.PostAsync(client, ApiCalls.Tasks, body);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+    }
+
+    [Fact]
+    public async Task Create_LocalPathWhileDisabled_Returns422()
+    {
+        using var client = fixture.Client("t-" + Guid.NewGuid().ToString("N"));
+        var body = SampleBodies.For("IMAGE_ADJUSTER");
+        body["input_image"] = "../../etc/passwd";
+
+        var (status, json) = await ApiCalls.PostAsync(client, ApiCalls.Tasks, body);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Equal("input_image", json!["detail"]![0]!["loc"]![1]!.GetValue<string>());
+    }
+
     private static async Task AssertNothingCreated(HttpClient client)
     {
         var (status, list) = await ApiCalls.GetAsync(client, ApiCalls.Tasks + "?include_deleted=true");

@@ -90,6 +90,54 @@ public sealed class LifecycleTests(SelfHostFixture fixture)
     }
 
     [Fact]
+    public async Task ImageAdjuster_ImageUrlInput_IsFetchedStoredAndAdjusted()
+    {
+        using var client = fixture.Client("t-" + Guid.NewGuid().ToString("N"));
+        var body = SampleBodies.For("IMAGE_ADJUSTER");
+        body["input_image"] = fixture.Images.Url("image.png").ToString();
+
+        var created = await ApiCalls.CreateAsync(client, body);
+        var id = created["id"]!.GetValue<string>();
+        var final = await ApiCalls.WaitForAsync(client, id, ApiCalls.IsTerminal);
+
+        Assert.StartsWith($"image-adjustments/{id}/inputs/", created["input_image_path"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ImageAdjuster_Margins_PlacesTheSubjectWithTheRequestedMargins()
+    {
+        using var client = fixture.Client("t-" + Guid.NewGuid().ToString("N"));
+        using var subject = new Image<Rgba32>(200, 100, new Rgba32(255, 255, 255, 255));
+        for (var y = 20; y < 60; y++)
+        {
+            for (var x = 50; x < 90; x++)
+            {
+                subject[x, y] = new Rgba32(200, 0, 0, 255);
+            }
+        }
+
+        var body = SampleBodies.For("IMAGE_ADJUSTER");
+        body["input_image"] = Convert.ToBase64String(TestImages.Jpeg(subject));
+        body["target_width"] = 100;
+        body["target_height"] = 100;
+        body["margin_top"] = 0.25;
+        body["margin_bottom"] = 0.25;
+        body["scaling_proportions"] = "height";
+
+        var created = await ApiCalls.CreateAsync(client, body);
+        var final = await ApiCalls.WaitForAsync(client, created["id"]!.GetValue<string>(), ApiCalls.IsTerminal);
+
+        Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
+        using var result = Image.Load<Rgba32>(await DownloadAsync(final["result_image_path"]!.GetValue<string>()));
+        Assert.Equal((100, 100), (result.Width, result.Height));
+        var firstRed = Enumerable.Range(0, 100).First(y => result[50, y].R > 150 && result[50, y].G < 80);
+        var lastRed = Enumerable.Range(0, 100).Last(y => result[50, y].R > 150 && result[50, y].G < 80);
+        Assert.InRange(firstRed, 23, 27);
+        Assert.InRange(lastRed, 72, 76);
+    }
+
+    [Fact]
     public async Task Cancel_PendingTask_BecomesCancelledAndStaysCancelled()
     {
         using var client = fixture.Client("t-" + Guid.NewGuid().ToString("N"));

@@ -12,6 +12,9 @@ public static class SampleBodies
         "BACKGROUND_REMOVAL", "DETAIL_ENHANCER", "BACKGROUND_FIX", "IMAGE_ADJUSTER", "FACE_ENHANCER",
     ];
 
+    /// <summary>An image URL the self-host may fetch (set by the fixture to its loopback image server).</summary>
+    public static string RemoteImageUrl { get; set; } = "http://127.0.0.1:9/image.png";
+
     public static string PublicSchemaName(string kind) => kind switch
     {
         "GENERATION" => "GenerationTaskPublic",
@@ -51,7 +54,7 @@ public static class SampleBodies
                 body["base_image"] = image;
                 break;
             case "REFINE":
-                body["base_image_url"] = "https://images.example.com/base.png";
+                body["base_image_url"] = RemoteImageUrl;
                 break;
             case "EXPERIMENTAL_FAL":
                 body["fal_app_id"] = "fal-ai/flux/dev";

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using TaskFunctions.Tests.EndToEnd;
 
 namespace TaskFunctions.Tests.Infrastructure;
 
@@ -9,18 +10,24 @@ public sealed class SelfHostFixture : IAsyncLifetime
 
     public SelfHostProcess Host { get; private set; } = null!;
 
+    /// <summary>Serves test images over HTTP; the self-host may fetch from it (it is in Outbound:AllowedHosts).</summary>
+    public ImageServer Images { get; private set; } = null!;
+
     public string StorageConnectionString => azurite.ConnectionString;
 
     public async Task InitializeAsync()
     {
         await azurite.InitializeAsync();
-        Host = new SelfHostProcess(azurite.ConnectionString);
+        Images = await ImageServer.StartAsync();
+        SampleBodies.RemoteImageUrl = Images.Url("image.png").ToString();
+        Host = new SelfHostProcess(azurite.ConnectionString, new Dictionary<string, string> { ["Outbound__AllowedHosts__0"] = Images.HostPort });
         await Host.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
+        await Images.DisposeAsync();
         await azurite.DisposeAsync();
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using TaskFunctions.Core.Images;
 using TaskFunctions.Core.Images.BackgroundFix;
+using TaskFunctions.Core.Images.Subject;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
 using TaskFunctions.Core.Telemetry;
@@ -17,6 +18,7 @@ public sealed partial class ExecuteLocalTaskActivity(
     ITaskStore store,
     IBlobStore blobs,
     ImageAdjuster adjuster,
+    MarginAdjuster marginAdjuster,
     BackgroundFixer backgroundFixer,
     ILogger<ExecuteLocalTaskActivity> logger) : ITaskActivity<string, ExecutionOutcome>
 {
@@ -57,12 +59,41 @@ public sealed partial class ExecuteLocalTaskActivity(
 
         await using var input = opened!;
 
-        var adjustRequest = ImageAdjusterRequestMapper.ToAdjustRequest(request);
+        var hasReference = task.ReferenceImagePath is not null;
         using var output = new MemoryStream();
-        AdjustResult result;
+        int width, height;
+        string contentType;
         try
         {
-            result = await adjuster.AdjustAsync(input, adjustRequest, output, cancellationToken);
+            if (ImageAdjusterRequestMapper.UsesMargins(request, hasReference))
+            {
+                Stream? reference = null;
+                if (hasReference)
+                {
+                    var (openedReference, referenceFailure) = await OpenInputAsync("reference_image", task.ReferenceImagePath, cancellationToken);
+                    if (referenceFailure is not null)
+                    {
+                        return referenceFailure;
+                    }
+
+                    reference = openedReference;
+                }
+
+                await using (reference)
+                {
+                    var result = await marginAdjuster.AdjustAsync(input, ImageAdjusterRequestMapper.ToMarginRequest(request, reference), output, cancellationToken);
+                    (width, height, contentType) = (result.Width, result.Height, result.ContentType);
+                }
+            }
+            else
+            {
+                var result = await adjuster.AdjustAsync(input, ImageAdjusterRequestMapper.ToAdjustRequest(request), output, cancellationToken);
+                (width, height, contentType) = (result.Width, result.Height, result.ContentType);
+            }
+        }
+        catch (InvalidImageException ex) when (ex.Message.StartsWith("reference image: ", StringComparison.Ordinal))
+        {
+            return ExecutionOutcome.Failure($"reference_image: {ex.Message["reference image: ".Length..]}", ErrorCategory.VALIDATION);
         }
         catch (InvalidImageException ex)
         {
@@ -71,8 +102,8 @@ public sealed partial class ExecuteLocalTaskActivity(
 
         output.Position = 0;
         var container = TaskKinds.Container(TaskType.IMAGE_ADJUSTER);
-        var path = await blobs.UploadAsync(container, $"{task.Id}/result.png", output, result.ContentType, cancellationToken);
-        Log.Adjusted(logger, task.Id, result.Width, result.Height);
+        var path = await blobs.UploadAsync(container, $"{task.Id}/result.png", output, contentType, cancellationToken);
+        Log.Adjusted(logger, task.Id, width, height);
         return ExecutionOutcome.Success(new Dictionary<string, JsonElement>
         {
             ["result_image_path"] = JsonSerializer.SerializeToElement(path),

@@ -5,6 +5,7 @@ using TaskFunctions.Core.Images.BackgroundFix;
 using TaskFunctions.Core.Tasks;
 using static TaskFunctions.Tests.Images.BackgroundFix.BackgroundFixImages;
 
+using TaskFunctions.Tests.Infrastructure;
 namespace TaskFunctions.Tests.Images.BackgroundFix;
 
 public class BackgroundFixerTests

@@ -6,6 +6,8 @@ using SixLabors.ImageSharp.Processing;
 using TaskFunctions.Core.Images;
 using TaskFunctions.Core.Images.Quality;
 
+using TaskFunctions.Tests.Infrastructure;
+
 namespace TaskFunctions.Tests.Images.Quality;
 
 public class FaceEnhancementLoopTests

@@ -1,6 +1,8 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
+using TaskFunctions.Tests.Infrastructure;
+
 namespace TaskFunctions.Tests.Images.Quality;
 
 /// <summary>Deterministic textured images and luma planes for the SSIM and enhancement-loop tests.</summary>

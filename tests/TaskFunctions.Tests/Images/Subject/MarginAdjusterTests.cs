@@ -3,6 +3,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using TaskFunctions.Core.Images;
 using TaskFunctions.Core.Images.Subject;
 
+using TaskFunctions.Tests.Infrastructure;
 namespace TaskFunctions.Tests.Images.Subject;
 
 public class MarginAdjusterTests
