@@ -61,6 +61,20 @@ public sealed class AzureBlobStore : IBlobStore
     }
 
     /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string container, string blobName, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await _service.GetBlobContainerClient(container).DeleteBlobIfExistsAsync(blobName, cancellationToken: cancellationToken);
+            return response.Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<int> DeletePrefixAsync(string container, string taskId, CancellationToken cancellationToken = default)
     {
         var client = _service.GetBlobContainerClient(container);

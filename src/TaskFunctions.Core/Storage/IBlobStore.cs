@@ -12,6 +12,9 @@ public interface IBlobStore
     /// <summary>Opens a blob for reading; null when absent.</summary>
     Task<Stream?> OpenReadAsync(string container, string blobName, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes one blob; a missing blob is not an error. Returns whether it existed.</summary>
+    Task<bool> DeleteAsync(string container, string blobName, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes every blob under <c>{taskId}/</c> in the container; returns how many were deleted.</summary>
     Task<int> DeletePrefixAsync(string container, string taskId, CancellationToken cancellationToken = default);
 

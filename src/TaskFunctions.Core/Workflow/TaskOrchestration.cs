@@ -35,7 +35,21 @@ public static class TaskOrchestration
 
         if (await Task.WhenAny(execution, cancelled) == cancelled)
         {
-            // The cancel route already wrote CANCELLED; whatever the executor returns later is discarded.
+            // The cancel route already wrote CANCELLED. The in-flight step is short (one I/O step), so wait for it and
+            // hand its result to CompleteTask, which refuses to touch a terminal task and deletes the late result files.
+            try
+            {
+                var late = await execution;
+                if (late.Succeeded)
+                {
+                    await context.CallActivityAsync<bool>(TaskNames.CompleteTask, new CompleteTaskInput(input.TaskId, late.Results ?? []));
+                }
+            }
+            catch (TaskFailedException)
+            {
+                // Nothing was produced; nothing to discard.
+            }
+
             return;
         }
 

@@ -11,6 +11,7 @@ namespace TaskFunctions.SelfHost.Durable;
 /// </summary>
 public sealed class TaskHubLifecycleService(
     AzureStorageOrchestrationService backend,
+    StartStopGuardedOrchestrationService dispatchedBackend,
     IServiceProvider services) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => backend.CreateIfNotExistsAsync();
@@ -27,7 +28,7 @@ public sealed class TaskHubLifecycleService(
             await worker.StopAsync(cancellationToken);
         }
 
-        await backend.StopAsync(isForced: false);
+        await dispatchedBackend.StopAsync(isForced: false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

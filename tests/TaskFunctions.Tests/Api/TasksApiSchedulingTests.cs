@@ -89,6 +89,9 @@ public sealed class TasksApiSchedulingTests(AzuriteFixture azurite)
         public Task<Stream?> OpenReadAsync(string container, string blobName, CancellationToken cancellationToken = default) =>
             inner.OpenReadAsync(container, blobName, cancellationToken);
 
+        public Task<bool> DeleteAsync(string container, string blobName, CancellationToken cancellationToken = default) =>
+            inner.DeleteAsync(container, blobName, cancellationToken);
+
         public Task<int> DeletePrefixAsync(string container, string taskId, CancellationToken cancellationToken = default) =>
             inner.DeletePrefixAsync(container, taskId, cancellationToken);
 

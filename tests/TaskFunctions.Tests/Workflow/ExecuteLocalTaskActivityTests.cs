@@ -53,9 +53,13 @@ public sealed class ExecuteLocalTaskActivityTests(AzuriteFixture azurite)
     public async Task RunAsync_InputIsNotDecodable_FailsAsValidation()
     {
         await using var provider = await ServicesAsync();
-        // A PNG signature followed by garbage passes the magic-byte sniff at create time but cannot be decoded.
-        var broken = Convert.ToBase64String([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4, 5, 6, 7, 8]);
-        var (taskId, _) = await CreateImageAdjusterAsync(provider, broken, 30, 30);
+        // The stored input went bad after it was checked (or was written by something else): the executor must
+        // classify the decode failure as VALIDATION, not crash. Written straight to the blob, past the ingestor.
+        var (taskId, _) = await CreateImageAdjusterAsync(provider, TestImages.PngBase64(64, 48), 30, 30);
+        var stored = (ImageAdjusterTaskPublic)TaskJson.DeserializeDocument((await provider.GetRequiredService<ITaskStore>().GetAsync(taskId))!.Document);
+        var slash = stored.InputImagePath.IndexOf('/', StringComparison.Ordinal);
+        using var garbage = new MemoryStream([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4, 5, 6, 7, 8]);
+        await provider.GetRequiredService<IBlobStore>().UploadAsync(stored.InputImagePath[..slash], stored.InputImagePath[(slash + 1)..], garbage, "image/png");
 
         var outcome = await provider.GetRequiredService<ExecuteLocalTaskActivity>().RunAsync(taskId);
 

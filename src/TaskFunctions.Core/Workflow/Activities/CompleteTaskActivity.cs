@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
 using TaskFunctions.Core.Telemetry;
 
 namespace TaskFunctions.Core.Workflow.Activities;
 
 /// <summary>RUNNING → COMPLETED with the executor's result fields; a task that already ended is left alone.</summary>
-public sealed class CompleteTaskActivity(TaskMutator mutator, TimeProvider time) : ITaskActivity<CompleteTaskInput, bool>
+public sealed class CompleteTaskActivity(TaskMutator mutator, IBlobStore blobs, TimeProvider time) : ITaskActivity<CompleteTaskInput, bool>
 {
     public async Task<bool> RunAsync(CompleteTaskInput input, CancellationToken cancellationToken = default)
     {
@@ -31,6 +32,16 @@ public sealed class CompleteTaskActivity(TaskMutator mutator, TimeProvider time)
         {
             TaskTelemetry.TaskCompleted(result.Document.TaskType, result.Document.ProviderType);
             return true;
+        }
+
+        // A late result (the task was cancelled, cleaned up or deleted meanwhile) is discarded, files included.
+        foreach (var value in fields.Values)
+        {
+            if (value is JsonValue text && text.TryGetValue<string>(out var stored) && BlobPath.TryParse(stored, out var path)
+                && path.Name.StartsWith(input.TaskId + "/", StringComparison.Ordinal) && !path.Name.Contains("/inputs/", StringComparison.Ordinal))
+            {
+                await blobs.DeleteAsync(path.Container, path.Name, cancellationToken);
+            }
         }
 
         return false;
