@@ -44,26 +44,15 @@ public sealed class ImageAdjuster
         {
             image.Mutate(x => x.AutoOrient());
             var plan = AdjustGeometry.Plan(image.Width, image.Height, req);
-            long outputPixels = (long)plan.CanvasWidth * plan.CanvasHeight;
-            if (outputPixels > options.MaxPixels)
-            {
-                throw new InvalidImageException(string.Create(CultureInfo.InvariantCulture,
-                    $"the adjusted image would be {plan.CanvasWidth}x{plan.CanvasHeight} pixels, above the {options.MaxPixels} pixel limit"));
-            }
-
-            bool keepAlpha = format == ImageFormatKind.Png || (format == ImageFormatKind.WebP && HasTransparency(image));
+            AdjustedImageOutput.EnsureWithinPixelLimit(plan.CanvasWidth, plan.CanvasHeight, options.MaxPixels);
+            bool keepAlpha = AdjustedImageOutput.KeepsAlpha(format, image);
             ct.ThrowIfCancellationRequested();
             if (!plan.NoOp)
             {
-                Apply(image, plan, resampler, keepAlpha ? Color.Transparent : Color.White);
+                Apply(image, plan, resampler, AdjustedImageOutput.PadColor(keepAlpha));
             }
 
-            var encoder = new PngEncoder
-            {
-                ColorType = keepAlpha ? PngColorType.RgbWithAlpha : PngColorType.Rgb,
-                BitDepth = PngBitDepth.Bit8,
-            };
-            await image.SaveAsPngAsync(output, encoder, ct);
+            await AdjustedImageOutput.WritePngAsync(image, keepAlpha, output, ct);
             return new AdjustResult(image.Width, image.Height, OutputContentType, plan);
         }
     }
@@ -111,25 +100,5 @@ public sealed class ImageAdjuster
             new(right, plan.OffsetY, plan.CanvasWidth - right, plan.ScaledHeight),
         ];
         return bands.Where(b => b.Width > 0 && b.Height > 0);
-    }
-
-    private static bool HasTransparency(Image<Rgba32> image)
-    {
-        bool found = false;
-        image.ProcessPixelRows(accessor =>
-        {
-            for (int y = 0; y < accessor.Height && !found; y++)
-            {
-                foreach (var pixel in accessor.GetRowSpan(y))
-                {
-                    if (pixel.A != byte.MaxValue)
-                    {
-                        found = true;
-                        break;
-                    }
-                }
-            }
-        });
-        return found;
     }
 }

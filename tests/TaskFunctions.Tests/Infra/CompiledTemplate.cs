@@ -12,7 +12,7 @@ public static partial class CompiledTemplate
 
     private static readonly Lazy<JsonObject> RootTemplate = new(() =>
         Build.ExitCode == 0
-            ? JsonNode.Parse(Build.Stdout)!.AsObject()
+            ? Materialize(JsonNode.Parse(Build.Stdout)!).AsObject()
             : throw new InvalidOperationException("bicep build failed: " + Build));
 
     /// <summary>The bicep build run (stdout is the ARM template).</summary>
@@ -61,6 +61,39 @@ public static partial class CompiledTemplate
         JsonArray array => new JsonArray(array.Select(item => Resolve(item)?.DeepClone()).ToArray()),
         _ => value,
     };
+
+    /// <summary>
+    /// JsonObject fills its members lazily on first access, which is not thread-safe; tests in several classes read
+    /// this one tree in parallel, so every node is touched once here, inside the Lazy.
+    /// </summary>
+    private static JsonNode Materialize(JsonNode node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, child) in obj)
+                {
+                    if (child is not null)
+                    {
+                        Materialize(child);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    if (child is not null)
+                    {
+                        Materialize(child);
+                    }
+                }
+
+                break;
+        }
+
+        return node;
+    }
 
     private static IEnumerable<JsonObject> ResourcesOf(JsonObject template)
     {

@@ -88,26 +88,15 @@ public sealed class MarginAdjuster
             var subject = SubjectDetector.Detect(image, detection);
             var box = subject?.Bounds ?? new Rectangle(0, 0, image.Width, image.Height);
             var plan = MarginGeometry.Plan(image.Size(), box, target, aspectRatio, margins, request.ScalingProportions, request.Tolerance);
-            long outputPixels = (long)plan.Canvas.Width * plan.Canvas.Height;
-            if (outputPixels > options.MaxPixels)
-            {
-                throw new InvalidImageException(string.Create(CultureInfo.InvariantCulture,
-                    $"the adjusted image would be {plan.Canvas.Width}x{plan.Canvas.Height} pixels, above the {options.MaxPixels} pixel limit"));
-            }
-
-            bool keepAlpha = format == ImageFormatKind.Png || (format == ImageFormatKind.WebP && SubjectDetector.HasTransparency(image));
+            AdjustedImageOutput.EnsureWithinPixelLimit(plan.Canvas.Width, plan.Canvas.Height, options.MaxPixels);
+            bool keepAlpha = AdjustedImageOutput.KeepsAlpha(format, image);
             ct.ThrowIfCancellationRequested();
             if (!plan.NoOp)
             {
-                Apply(image, plan, resampler, keepAlpha ? Color.Transparent : Color.White);
+                Apply(image, plan, resampler, AdjustedImageOutput.PadColor(keepAlpha));
             }
 
-            var encoder = new PngEncoder
-            {
-                ColorType = keepAlpha ? PngColorType.RgbWithAlpha : PngColorType.Rgb,
-                BitDepth = PngBitDepth.Bit8,
-            };
-            await image.SaveAsPngAsync(output, encoder, ct);
+            await AdjustedImageOutput.WritePngAsync(image, keepAlpha, output, ct);
             return new MarginAdjustResult(image.Width, image.Height, OutputContentType, plan, subject, margins);
         }
     }

@@ -51,7 +51,7 @@ public static class SubjectDetector
 
         Classifier classifier;
         SubjectDetectionMethod method;
-        if (HasTransparency(image))
+        if (AdjustedImageOutput.HasTransparency(image))
         {
             method = SubjectDetectionMethod.Alpha;
             classifier = new Classifier(true, options.AlphaThreshold, default, 0);
@@ -68,26 +68,6 @@ public static class SubjectDetector
         return bounds is { } b ? new SubjectBox(b, method) : null;
     }
 
-    /// <summary>True when any pixel is not fully opaque.</summary>
-    internal static bool HasTransparency(Image<Rgba32> image)
-    {
-        bool found = false;
-        image.ProcessPixelRows(accessor =>
-        {
-            for (int y = 0; y < accessor.Height && !found; y++)
-            {
-                foreach (var pixel in accessor.GetRowSpan(y))
-                {
-                    if (pixel.A != byte.MaxValue)
-                    {
-                        found = true;
-                        break;
-                    }
-                }
-            }
-        });
-        return found;
-    }
 
     /// <summary>The per-channel median colour of the border band and the median distance of the band's pixels to it.</summary>
     internal static (Rgba32 Background, double Noise) EstimateBackground(Image<Rgba32> image, double borderFraction)
