@@ -50,9 +50,13 @@ public static class ImageAdjusterBenchmark
         var plainTime = await MedianAsync(Plain);
         var padTime = await MedianAsync(() => Adjust(pad));
         var cropTime = await MedianAsync(() => Adjust(crop));
-        var (_, plainPeak) = await PeakMemory.MeasureAsync(Plain);
-        var (_, padPeak) = await PeakMemory.MeasureAsync(() => Adjust(pad));
-        var (_, cropPeak) = await PeakMemory.MeasureAsync(() => Adjust(crop));
+        // Peak memory needs a fresh process per path: ImageSharp's pools keep buffers resident after the first run.
+        var jpegPath = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.jpg");
+        await File.WriteAllBytesAsync(jpegPath, jpeg);
+        var plainPeak = await PeakInChildAsync("plain", jpegPath);
+        var padPeak = await PeakInChildAsync("pad", jpegPath);
+        var cropPeak = await PeakInChildAsync("crop", jpegPath);
+        File.Delete(jpegPath);
 
         static string Mb(long bytes) => $"{bytes / 1024.0 / 1024.0:F0} MB";
         return
@@ -62,6 +66,52 @@ public static class ImageAdjusterBenchmark
             $"  pad to 1024x1024:                     {padTime:F0} ms ({padTime / plainTime:F2} x baseline, target <= 1.2), peak {Mb(padPeak)} ({(double)padPeak / decodedBytes:F2} x decoded, target <= 3)",
             $"  crop to 1024x1024 (top):              {cropTime:F0} ms ({cropTime / plainTime:F2} x baseline), peak {Mb(cropPeak)} ({(double)cropPeak / decodedBytes:F2} x decoded)",
         ];
+    }
+
+    /// <summary>Child-process entry: runs one path once on the JPEG file and prints its peak resident growth in bytes.</summary>
+    public static async Task<int> RunPeakChildAsync(string path, string jpegPath)
+    {
+        var jpeg = await File.ReadAllBytesAsync(jpegPath);
+        var adjuster = new ImageAdjuster(new ImageDecodeOptions());
+        var (_, peak) = await PeakMemory.MeasureAsync(async () =>
+        {
+            using var input = new MemoryStream(jpeg, writable: false);
+            using var output = new MemoryStream();
+            switch (path)
+            {
+                case "plain":
+                    using (var image = await Image.LoadAsync<Rgba32>(input))
+                    {
+                        image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(1024, 1024), Mode = SixLabors.ImageSharp.Processing.ResizeMode.Max, Sampler = KnownResamplers.Lanczos3 }));
+                        await image.SaveAsPngAsync(output);
+                    }
+
+                    break;
+                case "pad":
+                    await adjuster.AdjustAsync(input, new AdjustRequest(Core.Images.ResizeMode.Pad, 1024, 1024, null, CroppingPosition.Center, "lanczos3", 0), output, CancellationToken.None);
+                    break;
+                default:
+                    await adjuster.AdjustAsync(input, new AdjustRequest(Core.Images.ResizeMode.Crop, 1024, 1024, null, CroppingPosition.Top, "lanczos3", 0), output, CancellationToken.None);
+                    break;
+            }
+
+            return output.Length;
+        });
+        Console.WriteLine(peak.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return 0;
+    }
+
+    private static async Task<long> PeakInChildAsync(string path, string jpegPath)
+    {
+        var start = new ProcessStartInfo("dotnet", [typeof(ImageAdjusterBenchmark).Assembly.Location, "image-peak", path, jpegPath])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var child = Process.Start(start)!;
+        var output = await child.StandardOutput.ReadToEndAsync();
+        await child.WaitForExitAsync();
+        return long.Parse(output.Trim().Split('\n')[^1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<double> MedianAsync(Func<Task<long>> run)

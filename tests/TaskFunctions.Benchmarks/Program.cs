@@ -2,6 +2,11 @@ using TaskFunctions.Benchmarks;
 
 // Usage: scripts/bench [accept|list|image|all]  (accept/list need TASKFUNCTIONS_TEST_STORAGE, which scripts/bench sets)
 var which = args.Length > 0 ? args[0] : "all";
+if (which == "image-peak")
+{
+    return await ImageAdjusterBenchmark.RunPeakChildAsync(args[1], args[2]);
+}
+
 string Storage() => Environment.GetEnvironmentVariable("TASKFUNCTIONS_TEST_STORAGE")
     ?? throw new InvalidOperationException("Set TASKFUNCTIONS_TEST_STORAGE (scripts/bench starts Azurite and sets it).");
 var lines = new List<string> { $"TaskFunctions benchmarks ({DateTime.UtcNow:u}, {Environment.ProcessorCount} cores)" };
