@@ -4,6 +4,7 @@ using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using TaskFunctions.Core.Images;
+using TaskFunctions.Core.Images.Subject;
 
 namespace TaskFunctions.Benchmarks;
 
@@ -24,6 +25,15 @@ public static class ImageAdjusterBenchmark
         var adjuster = new ImageAdjuster(new ImageDecodeOptions());
         var pad = new AdjustRequest(Core.Images.ResizeMode.Pad, 1024, 1024, null, CroppingPosition.Center, "lanczos3", 0);
         var crop = new AdjustRequest(Core.Images.ResizeMode.Crop, 1024, 1024, null, CroppingPosition.Top, "lanczos3", 0);
+        var marginAdjuster = new MarginAdjuster(new ImageDecodeOptions());
+
+        async Task<long> CropWithMargins()
+        {
+            using var input = new MemoryStream(jpeg, writable: false);
+            using var output = new MemoryStream();
+            await marginAdjuster.AdjustAsync(input, MarginsRequest(), output, CancellationToken.None);
+            return output.Length;
+        }
 
         async Task<long> Adjust(AdjustRequest request)
         {
@@ -47,15 +57,18 @@ public static class ImageAdjusterBenchmark
         await Plain();
         await Adjust(pad);
         await Adjust(crop);
+        await CropWithMargins();
         var plainTime = await MedianAsync(Plain);
         var padTime = await MedianAsync(() => Adjust(pad));
         var cropTime = await MedianAsync(() => Adjust(crop));
+        var marginTime = await MedianAsync(CropWithMargins);
         // Peak memory needs a fresh process per path: ImageSharp's pools keep buffers resident after the first run.
         var jpegPath = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.jpg");
         await File.WriteAllBytesAsync(jpegPath, jpeg);
         var plainPeak = await PeakInChildAsync("plain", jpegPath);
         var padPeak = await PeakInChildAsync("pad", jpegPath);
         var cropPeak = await PeakInChildAsync("crop", jpegPath);
+        var marginPeak = await PeakInChildAsync("margins", jpegPath);
         File.Delete(jpegPath);
 
         static string Mb(long bytes) => $"{bytes / 1024.0 / 1024.0:F0} MB";
@@ -65,6 +78,7 @@ public static class ImageAdjusterBenchmark
             $"  baseline ImageSharp load+resize+PNG:  {plainTime:F0} ms, peak {Mb(plainPeak)}",
             $"  pad to 1024x1024:                     {padTime:F0} ms ({padTime / plainTime:F2} x baseline, target <= 1.2), peak {Mb(padPeak)} ({(double)padPeak / decodedBytes:F2} x decoded, target <= 3)",
             $"  crop to 1024x1024 (top):              {cropTime:F0} ms ({cropTime / plainTime:F2} x baseline), peak {Mb(cropPeak)} ({(double)cropPeak / decodedBytes:F2} x decoded)",
+            $"  1024x1024 with 10 % margins (subject detection): {marginTime:F0} ms ({marginTime / plainTime:F2} x baseline, target <= 1.2), peak {Mb(marginPeak)} ({(double)marginPeak / decodedBytes:F2} x decoded, target <= 3)",
         ];
     }
 
@@ -90,6 +104,9 @@ public static class ImageAdjusterBenchmark
                 case "pad":
                     await adjuster.AdjustAsync(input, new AdjustRequest(Core.Images.ResizeMode.Pad, 1024, 1024, null, CroppingPosition.Center, "lanczos3", 0), output, CancellationToken.None);
                     break;
+                case "margins":
+                    await new MarginAdjuster(new ImageDecodeOptions()).AdjustAsync(input, MarginsRequest(), output, CancellationToken.None);
+                    break;
                 default:
                     await adjuster.AdjustAsync(input, new AdjustRequest(Core.Images.ResizeMode.Crop, 1024, 1024, null, CroppingPosition.Top, "lanczos3", 0), output, CancellationToken.None);
                     break;
@@ -100,6 +117,9 @@ public static class ImageAdjusterBenchmark
         Console.WriteLine(peak.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return 0;
     }
+
+    private static MarginRequest MarginsRequest() =>
+        new(1024, 1024, null, new MarginSet(0.1, 0.1, 0.1, 0.1), ScalingProportions.Fit, "lanczos3", 0);
 
     private static async Task<long> PeakInChildAsync(string path, string jpegPath)
     {
