@@ -15,7 +15,7 @@ namespace TaskFunctions.Core.Images;
 /// </remarks>
 public sealed class ImageAdjuster
 {
-    /// <summary>Content type of every image this class writes.</summary>
+    /// <summary>Content type of what this class writes unless KeepInputFormat is set.</summary>
     public const string OutputContentType = "image/png";
 
     private readonly ImageDecodeOptions options;
@@ -52,8 +52,8 @@ public sealed class ImageAdjuster
                 Apply(image, plan, resampler, AdjustedImageOutput.PadColor(keepAlpha));
             }
 
-            await AdjustedImageOutput.WritePngAsync(image, keepAlpha, output, ct);
-            return new AdjustResult(image.Width, image.Height, OutputContentType, plan);
+            var contentType = await AdjustedImageOutput.WriteAsync(image, format, keepAlpha, options.KeepInputFormat, output, ct);
+            return new AdjustResult(image.Width, image.Height, contentType, plan);
         }
     }
 

@@ -11,4 +11,10 @@ public sealed class ImageDecodeOptions
 
     /// <summary>Budget for reading, identifying and decoding one image.</summary>
     public TimeSpan DecodeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Write adjusted images in the input's format (JPEG stays JPEG, WebP stays WebP) instead of PNG, the default
+    /// (lossless, and the only choice that can keep transparent padding for every input).
+    /// </summary>
+    public bool KeepInputFormat { get; set; }
 }

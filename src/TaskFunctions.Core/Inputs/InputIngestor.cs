@@ -199,10 +199,10 @@ public sealed class InputIngestor(
         return true;
     }
 
+    // Called only when the value is not valid base64: base64 has no '.', and a '/' in valid base64 would have decoded.
     private static bool LooksLikePath(string value) =>
-        value.StartsWith('/') || value.StartsWith("./", StringComparison.Ordinal) || value.StartsWith("../", StringComparison.Ordinal)
-        || value.Contains('\\', StringComparison.Ordinal) || value.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
-        || (value.Length > 2 && value[1] == ':');
+        value.Contains('/', StringComparison.Ordinal) || value.Contains('.', StringComparison.Ordinal)
+        || value.Contains('\\', StringComparison.Ordinal) || (value.Length > 2 && value[1] == ':');
 
     /// <summary>Splits <c>name[3]</c> into the loc path <c>["name", 3]</c>.</summary>
     public static object[] Location(string field)

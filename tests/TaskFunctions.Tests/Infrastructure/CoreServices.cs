@@ -8,7 +8,7 @@ namespace TaskFunctions.Tests.Infrastructure;
 /// <summary>Core's real service graph on Azurite, with tables of its own, for tests below the HTTP hosts.</summary>
 public static class CoreServices
 {
-    public static async Task<ServiceProvider> BuildAsync(string storageConnectionString, Action<IServiceCollection>? configure = null)
+    public static async Task<ServiceProvider> BuildAsync(string storageConnectionString, Action<IServiceCollection>? configure = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var settings = new Dictionary<string, string?>
@@ -20,6 +20,11 @@ public static class CoreServices
         foreach (var (key, value) in TestAuth.Environment)
         {
             settings[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
         }
 
         var services = new ServiceCollection();

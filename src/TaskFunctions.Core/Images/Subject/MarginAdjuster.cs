@@ -16,7 +16,7 @@ namespace TaskFunctions.Core.Images.Subject;
 /// </remarks>
 public sealed class MarginAdjuster
 {
-    /// <summary>Content type of every image this class writes.</summary>
+    /// <summary>Content type of what this class writes unless KeepInputFormat is set.</summary>
     public const string OutputContentType = "image/png";
 
     private readonly ImageDecodeOptions options;
@@ -96,8 +96,8 @@ public sealed class MarginAdjuster
                 Apply(image, plan, resampler, AdjustedImageOutput.PadColor(keepAlpha));
             }
 
-            await AdjustedImageOutput.WritePngAsync(image, keepAlpha, output, ct);
-            return new MarginAdjustResult(image.Width, image.Height, OutputContentType, plan, subject, margins);
+            var contentType = await AdjustedImageOutput.WriteAsync(image, format, keepAlpha, options.KeepInputFormat, output, ct);
+            return new MarginAdjustResult(image.Width, image.Height, contentType, plan, subject, margins);
         }
     }
 

@@ -102,7 +102,7 @@ public sealed partial class ExecuteLocalTaskActivity(
 
         output.Position = 0;
         var container = TaskKinds.Container(TaskType.IMAGE_ADJUSTER);
-        var path = await blobs.UploadAsync(container, $"{task.Id}/result.png", output, contentType, cancellationToken);
+        var path = await blobs.UploadAsync(container, $"{task.Id}/result.{AdjustedImageOutput.Extension(contentType)}", output, contentType, cancellationToken);
         Log.Adjusted(logger, task.Id, width, height);
         return ExecutionOutcome.Success(new Dictionary<string, JsonElement>
         {
