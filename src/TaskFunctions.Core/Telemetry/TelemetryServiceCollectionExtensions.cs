@@ -26,11 +26,15 @@ public static class TelemetryServiceCollectionExtensions
         var options = new TelemetryOptions();
         configuration.GetSection(TelemetryOptions.SectionName).Bind(options);
         var appInsights = configuration[AppInsightsSetting];
+        var taskHub = configuration["TASKHUB_NAME"];
 
         var builder = services.AddOpenTelemetry()
             .WithTracing(tracing =>
             {
-                tracing.AddSource(TaskTelemetry.SourceName).AddHttpClientInstrumentation();
+                // The Durable backend polls its own queues and tables every second; those calls (named after the task
+                // hub) would drown the traces, so only the service's own outgoing calls are recorded.
+                tracing.AddSource(TaskTelemetry.SourceName).AddHttpClientInstrumentation(http =>
+                    http.FilterHttpRequestMessage = request => !IsTaskHubTraffic(request.RequestUri, taskHub));
                 configureTracing?.Invoke(tracing);
             })
             .WithMetrics(metrics => metrics.AddMeter(TaskTelemetry.SourceName).AddHttpClientInstrumentation());
@@ -46,4 +50,7 @@ public static class TelemetryServiceCollectionExtensions
 
         return services;
     }
+
+    private static bool IsTaskHubTraffic(Uri? uri, string? taskHub) =>
+        uri is not null && !string.IsNullOrEmpty(taskHub) && uri.AbsolutePath.Contains(taskHub, StringComparison.OrdinalIgnoreCase);
 }

@@ -124,37 +124,14 @@ public sealed class SelfHostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM and wait, as Ctrl-C in scripts/run would.</summary>
-    public async Task<TimeSpan> StopAsync(TimeSpan timeout)
+    /// <summary>SIGTERM (as Ctrl-C in scripts/run), then the exit code if the process ends by itself in time; null if it had to be killed.</summary>
+    public async Task<int?> StopGracefullyAsync(TimeSpan timeout)
     {
         if (process is not { HasExited: false })
         {
-            return TimeSpan.Zero;
+            return process?.ExitCode;
         }
 
-        var watch = Stopwatch.StartNew();
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill!.WaitForExitAsync();
-        }
-
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            await KillAsync();
-        }
-
-        return watch.Elapsed;
-    }
-
-    /// <summary>SIGTERM, then the exit code if the process ends by itself in time; null if it had to be killed.</summary>
-    public async Task<int?> StopGracefullyAsync(TimeSpan timeout)
-    {
-        ArgumentNullException.ThrowIfNull(process);
         using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await signal!.WaitForExitAsync();
@@ -175,7 +152,7 @@ public sealed class SelfHostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync(TimeSpan.FromSeconds(15));
+        await StopGracefullyAsync(TimeSpan.FromSeconds(15));
         process?.Dispose();
     }
 
