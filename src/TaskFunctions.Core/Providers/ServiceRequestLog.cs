@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using TaskFunctions.Core.Tasks;
+
+namespace TaskFunctions.Core.Providers;
+
+/// <summary>One outbound call, as kept in a task's <c>service_requests</c>: never keys, query secrets or bodies.</summary>
+public sealed record ServiceRequestRecord(
+    string Provider,
+    string Method,
+    string Url,
+    int? StatusCode,
+    double DurationMs,
+    string? ProviderRequestId,
+    int Attempt,
+    DateTimeOffset At,
+    string? Error = null)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["provider"] = Provider,
+        ["method"] = Method,
+        ["url"] = Url,
+        ["status_code"] = StatusCode,
+        ["duration_ms"] = Math.Round(DurationMs, 1),
+        ["provider_request_id"] = ProviderRequestId,
+        ["attempt"] = Attempt,
+        ["at"] = At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        ["error"] = Error,
+    };
+}
+
+/// <summary>Collects the outbound calls of one activity; the activity appends them to the task record.</summary>
+public sealed class ServiceRequestLog(ProviderType provider, int attempt, TimeProvider time)
+{
+    private readonly List<ServiceRequestRecord> entries = [];
+
+    public ProviderType Provider { get; } = provider;
+
+    /// <summary>The task-level attempt this call belongs to (1-based, counting across primary and fallback).</summary>
+    public int Attempt { get; } = attempt;
+
+    public IReadOnlyList<ServiceRequestRecord> Entries => entries;
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>Records one call. <paramref name="url"/> is reduced to scheme, host and path (no query, no user info).</summary>
+    public void Add(string method, Uri url, int? statusCode, TimeSpan duration, string? providerRequestId, string? error = null)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        entries.Add(new ServiceRequestRecord(Provider.ToString(), method, Redact(url), statusCode, duration.TotalMilliseconds, providerRequestId, Attempt, time.GetUtcNow() - duration, error));
+    }
+
+    /// <summary>Scheme, host, port and path only: query strings can carry tokens, user info carries credentials.</summary>
+    public static string Redact(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return url.IsAbsoluteUri ? url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : "(relative)";
+    }
+}
