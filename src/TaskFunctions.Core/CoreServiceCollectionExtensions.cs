@@ -8,6 +8,9 @@ using TaskFunctions.Core.Images.BackgroundFix;
 using TaskFunctions.Core.Images.Quality;
 using TaskFunctions.Core.Images.Subject;
 using TaskFunctions.Core.Net;
+using TaskFunctions.Core.Providers;
+using TaskFunctions.Core.Providers.Fal;
+using TaskFunctions.Core.Webhooks;
 using TaskFunctions.Core.Inputs;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Workflow;
@@ -33,6 +36,14 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => new MarginAdjuster(sp.GetRequiredService<IOptions<ImageDecodeOptions>>().Value));
         services.AddOptions<FaceQualityOptions>().BindConfiguration(FaceQualityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new FaceEnhancementLoop(sp.GetRequiredService<IOptions<FaceQualityOptions>>(), sp.GetRequiredService<IOptions<ImageDecodeOptions>>().Value));
+
+        services.AddTaskFunctionsFal();
+        services.AddTaskFunctionsWebhooks();
+        services.AddSingleton<ProviderPolicies>();
+        services.AddSingleton<InputImages>();
+        services.AddSingleton<ProviderResultWriter>();
+        services.AddSingleton<IJobRequestFactory, FalRequestMapper>();
+        services.AddSingleton<JobProviderRegistry>();
 
         services.AddSingleton<InputIngestor>();
         services.AddSingleton<TaskMutator>();

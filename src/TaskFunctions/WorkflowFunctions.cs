@@ -9,8 +9,15 @@ namespace TaskFunctions;
 public sealed class WorkflowFunctions(
     StartTaskActivity startTask,
     ExecuteLocalTaskActivity executeLocalTask,
+    SubmitProviderJobActivity submitProviderJob,
+    PollProviderJobActivity pollProviderJob,
+    FetchProviderResultActivity fetchProviderResult,
+    CancelProviderJobActivity cancelProviderJob,
+    RecordAttemptFailureActivity recordAttemptFailure,
+    ActivateFallbackActivity activateFallback,
     CompleteTaskActivity completeTask,
-    FailTaskActivity failTask)
+    FailTaskActivity failTask,
+    DeliverWebhookActivity deliverWebhook)
 {
     [Function(TaskNames.TaskOrchestration)]
     public static Task TaskOrchestrationTrigger([OrchestrationTrigger] TaskOrchestrationContext context) =>
@@ -24,6 +31,30 @@ public sealed class WorkflowFunctions(
     public Task<ExecutionOutcome> ExecuteLocalTask([ActivityTrigger] string taskId, FunctionContext context) =>
         executeLocalTask.RunAsync(taskId, context.CancellationToken);
 
+    [Function(TaskNames.SubmitProviderJob)]
+    public Task<SubmitJobResult> SubmitProviderJob([ActivityTrigger] JobAttemptInput input, FunctionContext context) =>
+        submitProviderJob.RunAsync(input, context.CancellationToken);
+
+    [Function(TaskNames.PollProviderJob)]
+    public Task<PollJobResult> PollProviderJob([ActivityTrigger] JobStepInput input, FunctionContext context) =>
+        pollProviderJob.RunAsync(input, context.CancellationToken);
+
+    [Function(TaskNames.FetchProviderResult)]
+    public Task<ExecutionOutcome> FetchProviderResult([ActivityTrigger] JobStepInput input, FunctionContext context) =>
+        fetchProviderResult.RunAsync(input, context.CancellationToken);
+
+    [Function(TaskNames.CancelProviderJob)]
+    public Task<bool> CancelProviderJob([ActivityTrigger] JobStepInput input, FunctionContext context) =>
+        cancelProviderJob.RunAsync(input, context.CancellationToken);
+
+    [Function(TaskNames.RecordAttemptFailure)]
+    public Task<bool> RecordAttemptFailure([ActivityTrigger] AttemptFailureInput input, FunctionContext context) =>
+        recordAttemptFailure.RunAsync(input, context.CancellationToken);
+
+    [Function(TaskNames.ActivateFallback)]
+    public Task<bool> ActivateFallback([ActivityTrigger] string taskId, FunctionContext context) =>
+        activateFallback.RunAsync(taskId, context.CancellationToken);
+
     [Function(TaskNames.CompleteTask)]
     public Task<bool> CompleteTask([ActivityTrigger] CompleteTaskInput input, FunctionContext context) =>
         completeTask.RunAsync(input, context.CancellationToken);
@@ -31,4 +62,8 @@ public sealed class WorkflowFunctions(
     [Function(TaskNames.FailTask)]
     public Task<bool> FailTask([ActivityTrigger] FailTaskInput input, FunctionContext context) =>
         failTask.RunAsync(input, context.CancellationToken);
+
+    [Function(TaskNames.DeliverWebhook)]
+    public Task<WebhookDeliveryResult> DeliverWebhook([ActivityTrigger] WebhookDeliveryInput input, FunctionContext context) =>
+        deliverWebhook.RunAsync(input, context.CancellationToken);
 }

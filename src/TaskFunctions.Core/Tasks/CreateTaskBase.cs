@@ -56,10 +56,11 @@ public abstract class CreateTaskBase
     /// <summary>Cross-field rules; each problem is one pydantic-style <c>value_error</c>.</summary>
     public virtual IEnumerable<ValidationErrorItem> ValidateRules()
     {
-        // A fallback identical to the primary would just repeat the failing provider.
-        if (FallbackProviderType is { } fallback && fallback == ProviderType)
+        // A fallback identical to the primary would just repeat the failing provider; the same provider with another
+        // configuration (another app, model or account) is a real fallback.
+        if (FallbackProviderType is { } fallback && fallback == ProviderType && JsonNode.DeepEquals(FallbackProviderConfig, ProviderConfig))
         {
-            yield return ValueError("fallback_provider_type must differ from provider_type");
+            yield return ValueError("a fallback on the same provider_type needs a different fallback_provider_config");
         }
     }
 

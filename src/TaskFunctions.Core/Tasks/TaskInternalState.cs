@@ -30,6 +30,12 @@ public sealed class TaskInternalState
     /// <summary>The create request as accepted, image values replaced by stored blob paths; see <see cref="TaskJson.ReadCreateRequest{T}"/>.</summary>
     public JsonObject? CreateRequest { get; set; }
 
+    /// <summary>The provider job of the current attempt, recorded right after submission (crash safety: never submit twice).</summary>
+    public ProviderJobRecord? ActiveJob { get; set; }
+
+    /// <summary>Delivery state of the terminal-state webhook, when the task has a webhook_url.</summary>
+    public WebhookDeliveryState? Webhook { get; set; }
+
     /// <summary>Stored blob path per image input field (<see cref="ImageInput.Field"/>).</summary>
     public Dictionary<string, string>? InputPaths { get; set; }
 }

@@ -1,18 +1,31 @@
 using System.Text.Json;
+using TaskFunctions.Core.Providers;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Workflow;
 
 /// <summary>
-/// What an executor produced: result fields by wire name (paths, URLs, text — never bytes), or a classified failure.
+/// What one attempt produced: result fields by wire name (paths, URLs, text — never bytes), or a classified failure
+/// with whether another attempt may help and how long the provider asked us to wait.
 /// </summary>
 public sealed record ExecutionOutcome(
     bool Succeeded,
     Dictionary<string, JsonElement>? Results,
     string? Error,
-    ErrorCategory? Category)
+    ErrorCategory? Category,
+    bool Retryable = false,
+    TimeSpan? RetryAfter = null)
 {
     public static ExecutionOutcome Success(Dictionary<string, JsonElement> results) => new(true, results, null, null);
 
     public static ExecutionOutcome Failure(string error, ErrorCategory category) => new(false, null, error, category);
+
+    public static ExecutionOutcome From(ProviderFailure failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return new(false, null, failure.Message, failure.Category, failure.MayRetry, failure.RetryAfter);
+    }
+
+    /// <summary>Whether a fallback provider may follow this failure (never after bad input).</summary>
+    public bool MayFallBack => !Succeeded && Category != ErrorCategory.VALIDATION && Category != ErrorCategory.CANCELLED;
 }

@@ -9,8 +9,15 @@ public static class WorkflowCatalog
     [
         Register<StartTaskActivity, string, StartTaskResult>(TaskNames.StartTask),
         Register<ExecuteLocalTaskActivity, string, ExecutionOutcome>(TaskNames.ExecuteLocalTask),
+        Register<SubmitProviderJobActivity, JobAttemptInput, SubmitJobResult>(TaskNames.SubmitProviderJob),
+        Register<PollProviderJobActivity, JobStepInput, PollJobResult>(TaskNames.PollProviderJob),
+        Register<FetchProviderResultActivity, JobStepInput, ExecutionOutcome>(TaskNames.FetchProviderResult),
+        Register<CancelProviderJobActivity, JobStepInput, bool>(TaskNames.CancelProviderJob),
+        Register<RecordAttemptFailureActivity, AttemptFailureInput, bool>(TaskNames.RecordAttemptFailure),
+        Register<ActivateFallbackActivity, string, bool>(TaskNames.ActivateFallback),
         Register<CompleteTaskActivity, CompleteTaskInput, bool>(TaskNames.CompleteTask),
         Register<FailTaskActivity, FailTaskInput, bool>(TaskNames.FailTask),
+        Register<DeliverWebhookActivity, WebhookDeliveryInput, WebhookDeliveryResult>(TaskNames.DeliverWebhook),
     ];
 
     private static ActivityRegistration Register<TActivity, TInput, TOutput>(string name)

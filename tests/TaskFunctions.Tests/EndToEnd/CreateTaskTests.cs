@@ -39,6 +39,13 @@ public sealed class CreateTaskTests(SelfHostFixture fixture)
         {
             Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
         }
+        else if (kind is "GENERATION" or "EDITING" or "REFINE" or "EXPERIMENTAL_FAL")
+        {
+            // FAL by default; the fixture's fake fal server completes unscripted apps.
+            Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
+            Assert.Equal("FAL", final["provider_type"]!.GetValue<string>());
+            Assert.False(string.IsNullOrEmpty(final["fal_request_id"]!.GetValue<string>()));
+        }
         else if (kind == "BACKGROUND_FIX")
         {
             // The sample base image is opaque: without a person cut-out (alpha) the LOCAL fixer refuses it.

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using TaskFunctions.Tests.Infrastructure;
+using TaskFunctions.Tests.Infrastructure.FakeFal;
 
 namespace TaskFunctions.Tests.EndToEnd;
 
@@ -14,14 +15,7 @@ public sealed class RestartTests(AzuriteFixture azurite)
     [Fact]
     public async Task SelfHost_KilledWhileTaskRunning_CompletesTaskAfterRestart()
     {
-        // Same host.json as production except short visibility timeouts, so the interrupted activity or
-        // orchestration step is re-delivered in seconds rather than the production 5 minutes.
-        var hostJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "host.json")))!;
-        var storageProvider = hostJson["extensions"]!["durableTask"]!["storageProvider"]!;
-        storageProvider["workItemQueueVisibilityTimeout"] = "00:00:10";
-        storageProvider["controlQueueVisibilityTimeout"] = "00:00:10";
-        var hostJsonPath = Path.Combine(Path.GetTempPath(), $"host-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(hostJsonPath, hostJson.ToJsonString());
+        var hostJsonPath = await ShortVisibilityHostJsonAsync();
         var extra = new Dictionary<string, string>
         {
             ["SelfHost__HostJsonPath"] = hostJsonPath,
@@ -62,6 +56,72 @@ public sealed class RestartTests(AzuriteFixture azurite)
         Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
         Assert.Equal($"image-adjustments/{id}/result.png", final["result_image_path"]!.GetValue<string>());
         File.Delete(hostJsonPath);
+    }
+
+    [Fact]
+    public async Task SelfHost_KilledWhileProviderJobRuns_ReattachesWithoutSubmittingTwice()
+    {
+        await using var fal = await FakeFalServer.StartAsync();
+        await using var webhooks = await WebhookReceiver.StartAsync();
+        var app = $"test-{Guid.NewGuid():N}/app";
+        var script = fal.Script(app).Then(FalJobPlan.Succeeds().HoldUntilReleased());
+        var hostJsonPath = await ShortVisibilityHostJsonAsync();
+        var settings = ProviderTestSettings.For(fal, webhooks);
+        settings["SelfHost__HostJsonPath"] = hostJsonPath;
+        settings["Providers__Fal__Polling__Deadline"] = "00:05:00";
+
+        var first = new SelfHostProcess(azurite.ConnectionString, settings);
+        await first.StartAsync();
+        using var client = new HttpClient { BaseAddress = first.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token("t-" + Guid.NewGuid().ToString("N")));
+        var body = SampleBodies.For("GENERATION");
+        body["fal_app_id"] = app;
+        var id = (await ApiCalls.CreateAsync(client, body))["id"]!.GetValue<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!fal.Calls(app).Any(c => c.Kind == "status"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the job was never polled");
+            await Task.Delay(50);
+        }
+
+        await first.KillAsync();
+        await using var second = new SelfHostProcess(azurite.ConnectionString, first.Environment.ToDictionary());
+        await second.StartAsync();
+        script.Release();
+        using var client2 = new HttpClient { BaseAddress = second.BaseAddress };
+        client2.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization;
+        JsonObject final;
+        try
+        {
+            final = await ApiCalls.WaitForAsync(client2, id, ApiCalls.IsTerminal, TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n--- first host ---\n{first.Output}\n--- second host ---\n{second.Output}", ex);
+        }
+
+        Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
+        Assert.Equal(1, fal.SubmitCount(app));
+        var record = await TaskRecords.ReadAsync(azurite.ConnectionString, id);
+        Assert.True(record!.Internal.IsResumed);
+        Assert.True(record.Internal.ResumeAttemptCount >= 1);
+        Assert.NotNull(record.Internal.LastResumeAttempt);
+        File.Delete(hostJsonPath);
+    }
+
+    /// <summary>
+    /// Same host.json as production except short visibility timeouts, so an interrupted activity or orchestration step
+    /// is re-delivered in seconds rather than the production 5 minutes.
+    /// </summary>
+    private static async Task<string> ShortVisibilityHostJsonAsync()
+    {
+        var hostJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "host.json")))!;
+        var storageProvider = hostJson["extensions"]!["durableTask"]!["storageProvider"]!;
+        storageProvider["workItemQueueVisibilityTimeout"] = "00:00:10";
+        storageProvider["controlQueueVisibilityTimeout"] = "00:00:10";
+        var hostJsonPath = Path.Combine(Path.GetTempPath(), $"host-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(hostJsonPath, hostJson.ToJsonString());
+        return hostJsonPath;
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using TaskFunctions.Tests.EndToEnd;
+using TaskFunctions.Tests.Infrastructure.FakeFal;
 
 namespace TaskFunctions.Tests.Infrastructure;
 
@@ -13,6 +14,12 @@ public sealed class SelfHostFixture : IAsyncLifetime
     /// <summary>Serves test images over HTTP; the self-host may fetch from it (it is in Outbound:AllowedHosts).</summary>
     public ImageServer Images { get; private set; } = null!;
 
+    /// <summary>The fal queue API the self-host calls (scripted per app id).</summary>
+    public FakeFalServer Fal { get; private set; } = null!;
+
+    /// <summary>Receives the self-host's webhooks.</summary>
+    public WebhookReceiver Webhooks { get; private set; } = null!;
+
     public string StorageConnectionString => azurite.ConnectionString;
 
     public async Task InitializeAsync()
@@ -20,7 +27,9 @@ public sealed class SelfHostFixture : IAsyncLifetime
         await azurite.InitializeAsync();
         Images = await ImageServer.StartAsync();
         SampleBodies.RemoteImageUrl = Images.Url("image.png").ToString();
-        Host = new SelfHostProcess(azurite.ConnectionString, new Dictionary<string, string> { ["Outbound__AllowedHosts__0"] = Images.HostPort });
+        Fal = await FakeFalServer.StartAsync();
+        Webhooks = await WebhookReceiver.StartAsync();
+        Host = new SelfHostProcess(azurite.ConnectionString, ProviderTestSettings.For(Fal, Webhooks, Images));
         await Host.StartAsync();
     }
 
@@ -28,6 +37,8 @@ public sealed class SelfHostFixture : IAsyncLifetime
     {
         await Host.DisposeAsync();
         await Images.DisposeAsync();
+        await Fal.DisposeAsync();
+        await Webhooks.DisposeAsync();
         await azurite.DisposeAsync();
     }
 

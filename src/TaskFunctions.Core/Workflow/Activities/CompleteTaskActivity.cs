@@ -23,6 +23,7 @@ public sealed class CompleteTaskActivity(TaskMutator mutator, IBlobStore blobs, 
             var now = time.GetUtcNow();
             var completed = TaskPatch.Apply(task, fields);
             completed.Status = TaskState.COMPLETED;
+            completed.Internal.ActiveJob = null;
             completed.Progress = 100;
             completed.CompletedAt = now;
             completed.UpdatedAt = now;

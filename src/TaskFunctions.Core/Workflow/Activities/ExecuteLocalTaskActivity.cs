@@ -37,7 +37,7 @@ public sealed partial class ExecuteLocalTaskActivity(
         {
             ImageAdjusterTaskPublic adjust => await AdjustImageAsync(adjust, cancellationToken),
             BackgroundFixTaskPublic fix => await FixBackgroundAsync(fix, cancellationToken),
-            _ => ExecutionOutcome.Failure(ExecutorCatalog.MissingMessage(task.TaskType, task.ProviderType), ErrorCategory.INTERNAL),
+            _ => ExecutionOutcome.Failure(ProviderCatalog.MissingMessage(task.TaskType, task.ProviderType), ErrorCategory.INTERNAL),
         };
         TaskTelemetry.ProviderCall(task.TaskType, ProviderType.LOCAL, Stopwatch.GetElapsedTime(started), outcome.Succeeded);
         if (!outcome.Succeeded)

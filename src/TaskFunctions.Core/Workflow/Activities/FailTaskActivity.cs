@@ -3,7 +3,7 @@ using TaskFunctions.Core.Telemetry;
 
 namespace TaskFunctions.Core.Workflow.Activities;
 
-/// <summary>RUNNING → FAILED with the error appended and classified; a task that already ended is left alone.</summary>
+/// <summary>RUNNING → FAILED with the final error_category (and the error, unless the attempts already recorded it); a task that already ended is left alone.</summary>
 public sealed class FailTaskActivity(TaskMutator mutator, TimeProvider time) : ITaskActivity<FailTaskInput, bool>
 {
     public async Task<bool> RunAsync(FailTaskInput input, CancellationToken cancellationToken = default)
@@ -18,7 +18,12 @@ public sealed class FailTaskActivity(TaskMutator mutator, TimeProvider time) : I
 
             var now = time.GetUtcNow();
             task.Status = TaskState.FAILED;
-            task.Errors = [.. task.Errors ?? [], input.Error];
+            if (input.Error is not null)
+            {
+                task.Errors = [.. task.Errors ?? [], input.Error];
+            }
+
+            task.Internal.ActiveJob = null;
             task.ErrorCategory = input.Category;
             task.CompletedAt = now;
             task.UpdatedAt = now;

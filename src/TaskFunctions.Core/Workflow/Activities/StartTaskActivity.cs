@@ -1,9 +1,14 @@
+using System.Text.Json.Nodes;
+using TaskFunctions.Core.Providers;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Workflow.Activities;
 
-/// <summary>PENDING → RUNNING; a task found already RUNNING is being resumed after an interruption.</summary>
-public sealed class StartTaskActivity(TaskMutator mutator, TimeProvider time) : ITaskActivity<string, StartTaskResult>
+/// <summary>
+/// PENDING → RUNNING and the execution plan (primary then fallback provider, each with its configured policy);
+/// a task found already RUNNING is being resumed after an interruption.
+/// </summary>
+public sealed class StartTaskActivity(TaskMutator mutator, ProviderPolicies policies, TimeProvider time) : ITaskActivity<string, StartTaskResult>
 {
     /// <summary>Value written to executor_type while this service runs a task.</summary>
     public const string ExecutorType = "durable-functions";
@@ -33,14 +38,47 @@ public sealed class StartTaskActivity(TaskMutator mutator, TimeProvider time) : 
                 task.StartedAt = now;
             }
 
+            task.ProviderType ??= ProviderCatalog.DefaultProvider(task.TaskType);
             task.ExecutorType = ExecutorType;
             task.ExecutorInstance = Environment.MachineName;
             task.UpdatedAt = now;
             return task;
         }, cancellationToken);
 
-        return result is null
-            ? new StartTaskResult(false, "Task no longer exists.")
-            : new StartTaskResult(stopReason is null, stopReason);
+        if (result is null)
+        {
+            return new StartTaskResult(false, "Task no longer exists.");
+        }
+
+        return stopReason is null
+            ? new StartTaskResult(true, null, Plan(result.Document))
+            : new StartTaskResult(false, stopReason);
+    }
+
+    private ExecutionPlan Plan(TaskPublicBase task)
+    {
+        var stages = new List<ProviderStage> { Stage(task, task.ProviderType, isFallback: false) };
+        if (task.FallbackProviderType is { } fallback && !task.Internal.FallbackUsed
+            && (fallback != task.ProviderType || !JsonNode.DeepEquals(task.FallbackProviderConfig, task.ProviderConfig)))
+        {
+            stages.Add(Stage(task, fallback, isFallback: true));
+        }
+
+        return new ExecutionPlan(stages, !string.IsNullOrEmpty(task.Internal.WebhookUrl));
+    }
+
+    private ProviderStage Stage(TaskPublicBase task, ProviderType? provider, bool isFallback)
+    {
+        var (retry, polling) = policies.For(provider);
+        var executor = provider is { } p ? ProviderCatalog.Executor(task.TaskType, p) : StageExecutor.Missing;
+        var deadline = task.TaskType == TaskType.VIDEO_GENERATION ? polling.VideoDeadline : polling.Deadline;
+        return new ProviderStage(
+            provider,
+            executor,
+            isFallback,
+            executor == StageExecutor.Missing ? new ProviderRetryOptions { MaxAttempts = 1 } : retry,
+            polling,
+            deadline,
+            executor == StageExecutor.Missing ? ProviderCatalog.MissingMessage(task.TaskType, provider) : null);
     }
 }

@@ -1,0 +1,16 @@
+using TaskFunctions.Core.Tasks;
+
+namespace TaskFunctions.Core.Providers;
+
+/// <summary>
+/// Builds a provider's job request from a task (model input, endpoint). Throws <see cref="ProviderException"/>
+/// with VALIDATION when the task cannot be expressed for this provider.
+/// </summary>
+public interface IJobRequestFactory
+{
+    ProviderType Provider { get; }
+
+    bool Supports(TaskType taskType);
+
+    Task<ProviderJobRequest> CreateAsync(TaskPublicBase task, CancellationToken cancellationToken);
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using TaskFunctions.Core.Providers;
+using TaskFunctions.Core.Storage;
+using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Telemetry;
+
+namespace TaskFunctions.Core.Workflow.Activities;
+
+/// <summary>Fetches a finished job's output and copies its files into the task's blob prefix; returns blob paths only.</summary>
+public sealed class FetchProviderResultActivity(ITaskStore store, TaskMutator mutator, JobProviderRegistry registry, ProviderResultWriter writer, TimeProvider time)
+    : JobActivityBase(store, mutator, time), ITaskActivity<JobStepInput, ExecutionOutcome>
+{
+    public async Task<ExecutionOutcome> RunAsync(JobStepInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var task = await LoadLiveAsync(input.TaskId, cancellationToken);
+        if (task is null)
+        {
+            // Cancelled or deleted meanwhile: a late result is not fetched at all.
+            return ExecutionOutcome.Failure("The task ended before its result was fetched.", ErrorCategory.CANCELLED);
+        }
+
+        using var span = TaskTelemetry.StartTaskActivity("provider.result", task.Id, task.TaskType, input.Job.Provider, ActivityKind.Client);
+        var started = Stopwatch.GetTimestamp();
+        var log = NewLog(input.Job.Provider, input.Attempt);
+        ExecutionOutcome outcome;
+        try
+        {
+            var output = await registry.Provider(input.Job.Provider).GetResultAsync(input.Job, log, cancellationToken);
+            outcome = await writer.WriteAsync(task, output, cancellationToken);
+        }
+        catch (ProviderException ex)
+        {
+            outcome = ExecutionOutcome.From(ex.Failure);
+        }
+
+        TaskTelemetry.ProviderCall(task.TaskType, input.Job.Provider, Stopwatch.GetElapsedTime(started), outcome.Succeeded);
+        if (!outcome.Succeeded)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, outcome.Error);
+        }
+
+        await RecordAsync(input.TaskId, log, null, cancellationToken);
+        return outcome;
+    }
+}

@@ -1,0 +1,96 @@
+using TaskFunctions.Core.Providers;
+using TaskFunctions.Core.Storage;
+using TaskFunctions.Core.Tasks;
+
+namespace TaskFunctions.Core.Workflow.Activities;
+
+/// <summary>Shared reads and writes of the provider-job activities: load a live task, journal calls on the record.</summary>
+public abstract class JobActivityBase(ITaskStore store, TaskMutator mutator, TimeProvider time)
+{
+    protected TimeProvider Time => time;
+
+    /// <summary>The task document, or null when the task is gone, cleaned up or already terminal (cancelled).</summary>
+    protected async Task<TaskPublicBase?> LoadLiveAsync(string taskId, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetAsync(taskId, cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var task = TaskJson.DeserializeDocument(stored.Document);
+        return task.Status.IsTerminal() || task.Internal.IsDeleted ? null : task;
+    }
+
+    /// <summary>
+    /// Appends the log's calls to service_requests and applies <paramref name="change"/>, even when the task ended
+    /// meanwhile (the calls happened); returns false when the task no longer exists or has ended.
+    /// </summary>
+    protected async Task<bool> RecordAsync(string taskId, ServiceRequestLog log, Action<TaskPublicBase>? change, CancellationToken cancellationToken)
+    {
+        var live = true;
+        var result = await mutator.MutateAsync(taskId, task =>
+        {
+            live = !task.Status.IsTerminal() && !task.Internal.IsDeleted;
+            if (log.Entries.Count == 0 && (change is null || !live))
+            {
+                return null;
+            }
+
+            ServiceRequestJournal.Append(task, log.Entries);
+            if (live)
+            {
+                change?.Invoke(task);
+                task.UpdatedAt = time.GetUtcNow();
+            }
+
+            return task;
+        }, cancellationToken);
+        return result is not null && live;
+    }
+
+    protected ServiceRequestLog NewLog(ProviderType provider, int attempt) => new(provider, attempt, time);
+
+    /// <summary>Shows the provider's request id (and the app that ran) in the kind's public fields.</summary>
+    protected static void ExposeJob(TaskPublicBase task, ProviderJob job)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.Provider != ProviderType.FAL)
+        {
+            return;
+        }
+
+        switch (task)
+        {
+            case ExperimentalFalTaskPublic experimental:
+                experimental.FalRequestId = job.JobId;
+                break;
+            case GenerationTaskPublic generation:
+                generation.FalRequestId = job.JobId;
+                generation.FalAppId = job.Endpoint;
+                break;
+            case EditingTaskPublic editing:
+                editing.FalRequestId = job.JobId;
+                editing.FalAppId = job.Endpoint;
+                break;
+            case RefineTaskPublic refine:
+                refine.FalRequestId = job.JobId;
+                refine.FalAppId = job.Endpoint;
+                break;
+        }
+    }
+
+    /// <summary>Marks a task whose provider job is re-attached after an interruption (a restarted or replaced worker).</summary>
+    protected static void MarkResumed(TaskPublicBase task, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        task.Internal.IsResumed = true;
+        task.Internal.ResumeAttemptCount = (task.Internal.ResumeAttemptCount ?? 0) + 1;
+        task.Internal.LastResumeAttempt = now;
+        if (task.Internal.ActiveJob is { } job)
+        {
+            job.LastWorker = WorkerIdentity.Current;
+        }
+    }
+}

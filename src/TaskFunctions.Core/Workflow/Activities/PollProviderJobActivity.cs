@@ -1,0 +1,91 @@
+using TaskFunctions.Core.Providers;
+using TaskFunctions.Core.Storage;
+using TaskFunctions.Core.Tasks;
+
+namespace TaskFunctions.Core.Workflow.Activities;
+
+/// <summary>
+/// One status poll: maps queue position and provider percent onto <c>progress</c> and journals the call. A poll run by
+/// another process incarnation after a gap well beyond the poll schedule means the job was re-attached after an
+/// interruption, which is recorded as a resume.
+/// </summary>
+public sealed class PollProviderJobActivity(ITaskStore store, TaskMutator mutator, JobProviderRegistry registry, ProviderPolicies policies, TimeProvider time)
+    : JobActivityBase(store, mutator, time), ITaskActivity<JobStepInput, PollJobResult>
+{
+    /// <summary>Progress while queued rises towards this as the queue position falls to 0; running work maps the provider's percent above it.</summary>
+    public const double QueuedProgress = 9;
+
+    public const double RunningProgress = 10;
+
+    public const double FinishingProgress = 95;
+
+    public async Task<PollJobResult> RunAsync(JobStepInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var task = await LoadLiveAsync(input.TaskId, cancellationToken);
+        if (task is null)
+        {
+            return new PollJobResult(null, null, TaskEnded: true);
+        }
+
+        var log = NewLog(input.Job.Provider, input.Attempt);
+        ProviderJobStatus? status = null;
+        ProviderFailure? failure = null;
+        try
+        {
+            status = await registry.Provider(input.Job.Provider).GetStatusAsync(input.Job, log, cancellationToken);
+        }
+        catch (ProviderException ex)
+        {
+            failure = ex.Failure;
+        }
+
+        var resumeGap = ResumeGap(policies.For(input.Job.Provider).Polling);
+        var live = await RecordAsync(input.TaskId, log, t =>
+        {
+            var now = Time.GetUtcNow();
+            if (t.Internal.ActiveJob is { } active && active.Job.JobId == input.Job.JobId)
+            {
+                var last = active.LastPolledAt ?? active.SubmittedAt;
+                if (active.LastWorker is not null && active.LastWorker != WorkerIdentity.Current && now - last > resumeGap)
+                {
+                    MarkResumed(t, now);
+                }
+
+                active.LastPolledAt = now;
+                active.LastWorker = WorkerIdentity.Current;
+                active.QueuePosition = status?.State == ProviderJobState.Queued ? status.QueuePosition : null;
+            }
+
+            if (status is not null)
+            {
+                t.Progress = Math.Max(t.Progress, Progress(status));
+            }
+        }, cancellationToken);
+
+        return live ? new PollJobResult(status?.State, status?.Failure ?? failure) : new PollJobResult(null, null, TaskEnded: true);
+    }
+
+    /// <summary>Progress 0–100 from a status: queued low, running from the provider's percent, complete just short of 100.</summary>
+    public static double Progress(ProviderJobStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return status.State switch
+        {
+            ProviderJobState.Queued => Math.Round(1 + ((QueuedProgress - 1) / (1 + Math.Max(0, status.QueuePosition ?? 8))), 1),
+            ProviderJobState.Running when status.Percent is { } percent =>
+                Math.Round(RunningProgress + ((FinishingProgress - RunningProgress) * Math.Clamp(percent, 0, 100) / 100), 1),
+            ProviderJobState.Running => RunningProgress,
+            ProviderJobState.Completed => FinishingProgress,
+            _ => 0,
+        };
+    }
+
+    /// <summary>A gap this far beyond the slowest poll interval cannot be the schedule: the job was left and picked up again.</summary>
+    public static TimeSpan ResumeGap(ProviderPollingOptions polling)
+    {
+        ArgumentNullException.ThrowIfNull(polling);
+        var threeIntervals = polling.MaxInterval * 3;
+        return threeIntervals > TimeSpan.FromSeconds(15) ? threeIntervals : TimeSpan.FromSeconds(15);
+    }
+}

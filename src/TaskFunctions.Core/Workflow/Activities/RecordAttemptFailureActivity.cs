@@ -1,0 +1,30 @@
+using TaskFunctions.Core.Tasks;
+
+namespace TaskFunctions.Core.Workflow.Activities;
+
+/// <summary>Appends a failed attempt's message to errors; counts the retry that follows it in retry_count.</summary>
+public sealed class RecordAttemptFailureActivity(TaskMutator mutator, TimeProvider time) : ITaskActivity<AttemptFailureInput, bool>
+{
+    public async Task<bool> RunAsync(AttemptFailureInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var result = await mutator.MutateAsync(input.TaskId, task =>
+        {
+            if (task.Status.IsTerminal() || task.Internal.IsDeleted)
+            {
+                return null;
+            }
+
+            task.Errors = [.. task.Errors ?? [], input.Error];
+            if (input.WillRetry)
+            {
+                task.RetryCount++;
+            }
+
+            task.Internal.ActiveJob = null;
+            task.UpdatedAt = time.GetUtcNow();
+            return task;
+        }, cancellationToken);
+        return result?.Changed == true;
+    }
+}

@@ -1,0 +1,61 @@
+using TaskFunctions.Core.Providers;
+using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Workflow;
+using TaskFunctions.Core.Workflow.Activities;
+
+namespace TaskFunctions.Tests.Workflow;
+
+public sealed class ProviderCatalogTests
+{
+    [Theory]
+    [InlineData(TaskType.GENERATION, ProviderType.FAL)]
+    [InlineData(TaskType.EDITING, ProviderType.FAL)]
+    [InlineData(TaskType.REFINE, ProviderType.FAL)]
+    [InlineData(TaskType.EXPERIMENTAL_FAL, ProviderType.FAL)]
+    [InlineData(TaskType.IMAGE_ADJUSTER, ProviderType.LOCAL)]
+    [InlineData(TaskType.BACKGROUND_FIX, ProviderType.LOCAL)]
+    public void DefaultProvider_KindWithExecutor_IsThatExecutorsProvider(TaskType kind, ProviderType provider)
+    {
+        Assert.Equal(provider, ProviderCatalog.DefaultProvider(kind));
+        Assert.NotEqual(StageExecutor.Missing, ProviderCatalog.Executor(kind, provider));
+    }
+
+    [Theory]
+    [InlineData(TaskType.GENERATION, ProviderType.REPLICATE)]
+    [InlineData(TaskType.IMAGE_ADJUSTER, ProviderType.FAL)]
+    [InlineData(TaskType.VIDEO_GENERATION, ProviderType.FAL)]
+    public void Executor_PairWithoutImplementation_IsMissing(TaskType kind, ProviderType provider) =>
+        Assert.Equal(StageExecutor.Missing, ProviderCatalog.Executor(kind, provider));
+
+    [Theory]
+    [InlineData(ProviderJobState.Queued, 5, null, 1 + 8.0 / 6)]
+    [InlineData(ProviderJobState.Queued, 0, null, 9.0)]
+    [InlineData(ProviderJobState.Running, null, null, 10.0)]
+    [InlineData(ProviderJobState.Running, null, 50.0, 52.5)]
+    [InlineData(ProviderJobState.Running, null, 250.0, 95.0)]
+    [InlineData(ProviderJobState.Completed, null, null, 95.0)]
+    public void Progress_Status_MapsOntoZeroToHundred(ProviderJobState state, int? position, double? percent, double expected)
+    {
+        var progress = PollProviderJobActivity.Progress(new ProviderJobStatus(state, position, percent));
+
+        Assert.Equal(Math.Round(expected, 1), progress, 1);
+    }
+
+    [Fact]
+    public void Progress_QueuePositionFalls_ProgressRises()
+    {
+        var values = Enumerable.Range(0, 10).Reverse()
+            .Select(p => PollProviderJobActivity.Progress(new ProviderJobStatus(ProviderJobState.Queued, p)))
+            .ToList();
+
+        Assert.Equal(values.Order(), values);
+        Assert.True(values[^1] < PollProviderJobActivity.Progress(new ProviderJobStatus(ProviderJobState.Running)));
+    }
+
+    [Fact]
+    public void ResumeGap_ShortPolling_IsAtLeastFifteenSeconds()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(15), PollProviderJobActivity.ResumeGap(new ProviderPollingOptions { MaxInterval = TimeSpan.FromSeconds(1) }));
+        Assert.Equal(TimeSpan.FromSeconds(60), PollProviderJobActivity.ResumeGap(new ProviderPollingOptions { MaxInterval = TimeSpan.FromSeconds(20) }));
+    }
+}
