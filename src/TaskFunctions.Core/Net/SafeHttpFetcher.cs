@@ -2,26 +2,34 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Runtime.ExceptionServices;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace TaskFunctions.Core.Net;
 
-/// <summary>SSRF-guarded HTTP GET for user-supplied URLs, provider result files and webhook targets.</summary>
+/// <summary>SSRF-guarded HTTP GET for user-supplied URLs and provider result files, and POST for webhook targets.</summary>
 /// <remarks>
 /// The address check happens in the connect callback, on the addresses the connection then uses, so a DNS answer that
 /// changes between check and connect (rebinding) cannot reach a forbidden address. IP literals are also checked before
-/// any request is built. Redirects are followed by hand so every hop gets the same scheme and address checks.
+/// any request is built. GET follows redirects by hand so every hop gets the same scheme and address checks; POST never
+/// follows them.
 /// </remarks>
 public sealed class SafeHttpFetcher : IDisposable
 {
+    /// <summary>How much of a POST response body is kept: enough for an error message, never a download.</summary>
+    public const int MaxPostResponseBytes = 4096;
+
     private const int CopyBufferBytes = 81920;
+    private const string FetchFailure = "The URL could not be fetched";
+    private const string PostFailure = "The URL could not be reached";
 
     private readonly OutboundOptions _options;
     private readonly ILogger _logger;
     private readonly HashSet<string> _allowedHosts;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
     private readonly Func<IPAddress[], int, CancellationToken, ValueTask<Stream>> _connect;
+    private readonly TimeProvider _time;
     private readonly HttpMessageInvoker _invoker;
 
     public SafeHttpFetcher(IOptions<OutboundOptions> options, ILogger<SafeHttpFetcher> logger)
@@ -34,7 +42,8 @@ public sealed class SafeHttpFetcher : IDisposable
         IOptions<OutboundOptions> options,
         ILogger logger,
         Func<string, CancellationToken, Task<IPAddress[]>> resolve,
-        Func<IPAddress[], int, CancellationToken, ValueTask<Stream>> connect)
+        Func<IPAddress[], int, CancellationToken, ValueTask<Stream>> connect,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -42,6 +51,7 @@ public sealed class SafeHttpFetcher : IDisposable
         _logger = logger;
         _resolve = resolve;
         _connect = connect;
+        _time = time ?? TimeProvider.System;
 
         _allowedHosts = new HashSet<string>(StringComparer.Ordinal);
         foreach (string entry in _options.AllowedHosts)
@@ -70,45 +80,75 @@ public sealed class SafeHttpFetcher : IDisposable
     }
 
     /// <summary>GETs <paramref name="url"/> within the configured limits; throws <see cref="OutboundRequestException"/> on any refusal or failure.</summary>
-    public async Task<FetchResult> FetchAsync(Uri url, CancellationToken ct)
+    public Task<FetchResult> FetchAsync(Uri url, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(url);
+        return GuardAsync("GET", url, _options.Timeout, FetchFailure, token => FetchCoreAsync(url, token), ct);
+    }
 
+    /// <summary>
+    /// POSTs <paramref name="body"/> to <paramref name="url"/> once, without following redirects, and returns whatever status
+    /// the server answered (3xx included); throws <see cref="OutboundRequestException"/> when the target is refused
+    /// (<see cref="OutboundFailure.Forbidden"/>, <see cref="OutboundFailure.BadScheme"/>: nothing is sent), on
+    /// <see cref="OutboundFailure.Timeout"/> and on <see cref="OutboundFailure.Network"/> failures.
+    /// </summary>
+    /// <param name="headers">Request or content headers to add; a <c>User-Agent</c> here replaces the default one.</param>
+    /// <param name="timeout">Budget of the whole exchange: resolution, connect, upload, status and the kept part of the body.</param>
+    public Task<OutboundResponse> PostAsync(
+        Uri url,
+        byte[] body,
+        string contentType,
+        IReadOnlyDictionary<string, string> headers,
+        TimeSpan timeout,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        return GuardAsync("POST", url, timeout, PostFailure, token => PostCoreAsync(url, body, contentType, headers, token), ct);
+    }
+
+    public void Dispose() => _invoker.Dispose();
+
+    /// <summary>Runs one guarded exchange under a time budget and turns every failure into a caller-safe <see cref="OutboundRequestException"/>.</summary>
+    private async Task<T> GuardAsync<T>(
+        string method, Uri url, TimeSpan budget, string failure, Func<CancellationToken, Task<T>> exchange, CancellationToken ct)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.Timeout);
+        timeout.CancelAfter(budget);
         string host = url.IsAbsoluteUri ? url.Host : string.Empty;
 
         try
         {
-            return await FetchCoreAsync(url, timeout.Token);
+            return await exchange(timeout.Token);
         }
         catch (OutboundRequestException ex)
         {
-            Log.FetchFailed(_logger, host, ex.Kind, ex.Message);
+            Log.RequestFailed(_logger, method, host, ex.Kind, ex.Message);
             throw;
         }
         catch (Exception) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             var timedOut = new OutboundRequestException(
-                $"The URL could not be fetched within {_options.Timeout.TotalSeconds:0.###} seconds.", OutboundFailure.Timeout);
-            Log.FetchFailed(_logger, host, timedOut.Kind, timedOut.Message);
+                $"{failure} within {budget.TotalSeconds:0.###} seconds.", OutboundFailure.Timeout);
+            Log.RequestFailed(_logger, method, host, timedOut.Kind, timedOut.Message);
             throw timedOut;
         }
         catch (HttpRequestException ex) when (FindOutboundException(ex) is { } refusal)
         {
-            Log.FetchFailed(_logger, host, refusal.Kind, refusal.Message);
+            Log.RequestFailed(_logger, method, host, refusal.Kind, refusal.Message);
             ExceptionDispatchInfo.Throw(refusal);
             throw;
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException)
         {
             // The inner message can name the resolved address; keep it in the log only.
-            Log.NetworkFailure(_logger, host, ex);
-            throw new OutboundRequestException("The URL could not be fetched: the connection failed.", OutboundFailure.Network);
+            Log.NetworkFailure(_logger, method, host, ex);
+            throw new OutboundRequestException($"{failure}: the connection failed.", OutboundFailure.Network);
         }
     }
-
-    public void Dispose() => _invoker.Dispose();
 
     private async Task<FetchResult> FetchCoreAsync(Uri url, CancellationToken ct)
     {
@@ -152,6 +192,74 @@ public sealed class SafeHttpFetcher : IDisposable
             Log.Fetched(_logger, current.Host, content.LongLength, redirects);
             return new FetchResult(content, response.Content.Headers.ContentType?.MediaType, current);
         }
+    }
+
+    private async Task<OutboundResponse> PostCoreAsync(
+        Uri url, byte[] body, string contentType, IReadOnlyDictionary<string, string> headers, CancellationToken ct)
+    {
+        CheckTarget(url);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, url);
+        request.Content = new ByteArrayContent(body);
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        foreach ((string name, string value) in headers)
+        {
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (!request.Headers.TryAddWithoutValidation(name, value) && !request.Content.Headers.TryAddWithoutValidation(name, value))
+            {
+                throw new ArgumentException($"Header '{name}' cannot be set on a request.", nameof(headers));
+            }
+        }
+
+        if (!request.Headers.NonValidated.Contains("User-Agent"))
+        {
+            request.Headers.UserAgent.Add(new ProductInfoHeaderValue("TaskFunctions", "1.0"));
+        }
+
+        long started = _time.GetTimestamp();
+        using HttpResponseMessage response = await _invoker.SendAsync(request, ct);
+        int status = (int)response.StatusCode;
+        TimeSpan? retryAfter = ParseRetryAfter(response.Headers.RetryAfter, response.Headers.Date ?? _time.GetUtcNow());
+        string text = await ReadPrefixAsync(response.Content, ct);
+        double elapsedMs = _time.GetElapsedTime(started).TotalMilliseconds;
+        Log.Posted(_logger, url.Host, status, elapsedMs);
+        return new OutboundResponse(status, retryAfter, text);
+    }
+
+    /// <summary>Retry-After as a wait: delta seconds as given, an HTTP date relative to <paramref name="now"/> (the response's Date when it has one); never negative.</summary>
+    internal static TimeSpan? ParseRetryAfter(RetryConditionHeaderValue? value, DateTimeOffset now)
+    {
+        if (value?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (value?.Date is { } date)
+        {
+            TimeSpan wait = date - now;
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    private static async Task<string> ReadPrefixAsync(HttpContent content, CancellationToken ct)
+    {
+        await using Stream stream = await content.ReadAsStreamAsync(ct);
+        byte[] buffer = new byte[MaxPostResponseBytes];
+        int total = 0;
+        int read;
+        // Stop at the cap instead of failing: the prefix only feeds error messages, and the rest is never downloaded.
+        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), ct)) > 0)
+        {
+            total += read;
+        }
+
+        return Encoding.UTF8.GetString(buffer, 0, total);
     }
 
     private async Task<byte[]> ReadCappedAsync(HttpContent content, CancellationToken ct)

@@ -14,6 +14,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private int _requests;
+    private volatile RecordedPost? _lastPost;
 
     private LoopbackServer(WebApplication app)
     {
@@ -28,6 +29,9 @@ internal sealed class LoopbackServer : IAsyncDisposable
     public string HostPort => $"127.0.0.1:{Port}";
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>The last request to <c>/post/echo</c>.</summary>
+    public RecordedPost? LastPost => _lastPost;
 
     public Uri Url(string pathAndQuery) => new(BaseAddress, pathAndQuery);
 
@@ -88,10 +92,45 @@ internal sealed class LoopbackServer : IAsyncDisposable
         });
         app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
 
+        app.MapPost("/post/echo", async (HttpContext context) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            server._lastPost = new RecordedPost(
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                body.ToArray());
+            return Results.Text("received", "text/plain");
+        });
+        app.MapPost("/post/status/{code:int}", (HttpContext context, int code, string? retryAfter) =>
+        {
+            if (retryAfter is not null)
+            {
+                context.Response.Headers.RetryAfter = retryAfter;
+            }
+
+            return Results.Text("status " + code.ToString(CultureInfo.InvariantCulture), "text/plain", statusCode: code);
+        });
+        app.MapPost("/post/redirect", (string to) => Results.Redirect(to));
+        app.MapPost("/post/large", (int size) => Results.Text(new string('a', size), "text/plain"));
+        app.MapPost("/post/hang", async (HttpContext context) =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up, which is what the test wants.
+            }
+        });
+
         await app.StartAsync();
         server.BaseAddress = new Uri(app.Urls.Single());
         return server;
     }
+
+    /// <summary>Headers and body of a POST as the server received them.</summary>
+    public sealed record RecordedPost(IReadOnlyDictionary<string, string> Headers, byte[] Body);
 
     public async ValueTask DisposeAsync()
     {

@@ -157,4 +157,64 @@ public sealed class SafeHttpFetcherGuardTests
         Assert.Equal(OutboundFailure.Network, ex.Kind);
         Assert.Empty(network.Connects);
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1/hook")]
+    [InlineData("http://localhost/hook")]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://168.63.129.16/")]
+    [InlineData("http://10.0.0.1/")]
+    [InlineData("http://[::1]/")]
+    [InlineData("http://[::ffff:127.0.0.1]/")]
+    [InlineData("https://192.168.1.1:8443/hook")]
+    public async Task PostAsync_ForbiddenTarget_ThrowsForbiddenWithoutConnecting(string url)
+    {
+        // Arrange
+        var network = new RecordingNetwork(host => host == "localhost" ? Addresses("127.0.0.1", "::1") : []);
+        using SafeHttpFetcher fetcher = CreateFetcher(network);
+
+        // Act
+        var ex = await Assert.ThrowsAsync<OutboundRequestException>(() => fetcher.PostAsync(
+            new Uri(url), [1, 2, 3], "application/json", new Dictionary<string, string>(), TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        // Assert
+        Assert.Equal(OutboundFailure.Forbidden, ex.Kind);
+        Assert.Empty(network.Connects);
+    }
+
+    [Fact]
+    public async Task PostAsync_HostNameResolvingToForbiddenAddress_ThrowsForbiddenWithoutLeakingIt()
+    {
+        // Arrange
+        var network = new RecordingNetwork(_ => Addresses("10.20.30.40"));
+        using SafeHttpFetcher fetcher = CreateFetcher(network);
+
+        // Act
+        var ex = await Assert.ThrowsAsync<OutboundRequestException>(() => fetcher.PostAsync(
+            new Uri("https://hooks.example.test/in"), [1], "application/json", new Dictionary<string, string>(), TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        // Assert
+        Assert.Equal(OutboundFailure.Forbidden, ex.Kind);
+        Assert.Equal(["hooks.example.test"], network.Resolved);
+        Assert.Empty(network.Connects);
+        Assert.DoesNotContain("10.20.30.40", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostAsync_PublicAnswer_ConnectsToExactlyTheCheckedAddress()
+    {
+        // Arrange
+        var network = new RecordingNetwork(_ => Addresses("93.184.215.14"));
+        using SafeHttpFetcher fetcher = CreateFetcher(network);
+
+        // Act
+        var ex = await Assert.ThrowsAsync<OutboundRequestException>(() => fetcher.PostAsync(
+            new Uri("https://hooks.example.test/in"), [1], "application/json", new Dictionary<string, string>(), TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        // Assert
+        Assert.Equal(OutboundFailure.Network, ex.Kind);
+        (IPAddress[] addresses, int port) = Assert.Single(network.Connects);
+        Assert.Equal(Addresses("93.184.215.14"), addresses);
+        Assert.Equal(443, port);
+    }
 }
