@@ -48,6 +48,13 @@ public sealed class ProviderPollingOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan VideoDeadline { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// A poll by another process incarnation after at least this long (or three <see cref="MaxInterval"/>s, whichever is
+    /// longer) since the previous one means the job was left and picked up again: the task is marked resumed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ResumeGap { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Consecutive status polls that may fail transiently (5xx, network) before the attempt is given up.</summary>
     [Range(0, 100)]
     public int MaxPollFailures { get; set; } = 5;

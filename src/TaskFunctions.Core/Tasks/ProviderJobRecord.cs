@@ -18,4 +18,7 @@ public sealed class ProviderJobRecord
     public string? LastWorker { get; set; }
 
     public int? QueuePosition { get; set; }
+
+    /// <summary>Sequence number of the last status poll recorded.</summary>
+    public int LastPollStep { get; set; }
 }

@@ -177,7 +177,7 @@ public static class TaskOrchestration
         var deadline = context.CurrentUtcDateTime + stage.Deadline;
         var interval = stage.Polling.FirstInterval;
         var pollFailures = 0;
-        while (true)
+        for (var poll = 1; ; poll++)
         {
             var remaining = deadline - context.CurrentUtcDateTime;
             if (cancelled.IsCompleted || await DelayAsync(context, interval < remaining ? interval : remaining, cancelled))
@@ -186,20 +186,20 @@ public static class TaskOrchestration
                 return null;
             }
 
-            var poll = await context.CallActivityAsync<PollJobResult>(TaskNames.PollProviderJob, step, Steps);
-            if (poll.TaskEnded || cancelled.IsCompleted)
+            var status = await context.CallActivityAsync<PollJobResult>(TaskNames.PollProviderJob, step with { Step = poll }, Steps);
+            if (status.TaskEnded || cancelled.IsCompleted)
             {
                 await context.CallActivityAsync<bool>(TaskNames.CancelProviderJob, step, Steps);
                 return null;
             }
 
-            switch (poll.State)
+            switch (status.State)
             {
                 case ProviderJobState.Completed:
                     return await FetchResultAsync(context, step, stage, cancelled);
                 case ProviderJobState.Failed:
-                    return ExecutionOutcome.From(poll.Failure ?? new ProviderFailure("The provider reported the job as failed.", ErrorCategory.PROVIDER_ERROR, true));
-                case null when poll.Failure is { } failure:
+                    return ExecutionOutcome.From(status.Failure ?? new ProviderFailure("The provider reported the job as failed.", ErrorCategory.PROVIDER_ERROR, true));
+                case null when status.Failure is { } failure:
                     if (!failure.MayRetry || ++pollFailures > stage.Polling.MaxPollFailures)
                     {
                         return ExecutionOutcome.From(failure);

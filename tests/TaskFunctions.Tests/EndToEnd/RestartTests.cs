@@ -69,6 +69,7 @@ public sealed class RestartTests(AzuriteFixture azurite)
         var settings = ProviderTestSettings.For(fal, webhooks);
         settings["SelfHost__HostJsonPath"] = hostJsonPath;
         settings["Providers__Fal__Polling__Deadline"] = "00:05:00";
+        settings["Providers__Fal__Polling__ResumeGap"] = "00:00:03";
 
         var first = new SelfHostProcess(azurite.ConnectionString, settings);
         await first.StartAsync();
@@ -102,7 +103,7 @@ public sealed class RestartTests(AzuriteFixture azurite)
 
         Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
         Assert.Equal(1, fal.SubmitCount(app));
-        var record = await TaskRecords.ReadAsync(azurite.ConnectionString, id);
+        var record = await TaskRecords.ReadAsync(second, id);
         Assert.True(record!.Internal.IsResumed);
         Assert.True(record.Internal.ResumeAttemptCount >= 1);
         Assert.NotNull(record.Internal.LastResumeAttempt);

@@ -53,9 +53,9 @@ public sealed class ProviderCatalogTests
     }
 
     [Fact]
-    public void ResumeGap_ShortPolling_IsAtLeastFifteenSeconds()
+    public void ResumeGap_ConfiguredFloorAndPollSchedule_TakesTheLonger()
     {
-        Assert.Equal(TimeSpan.FromSeconds(15), PollProviderJobActivity.ResumeGap(new ProviderPollingOptions { MaxInterval = TimeSpan.FromSeconds(1) }));
-        Assert.Equal(TimeSpan.FromSeconds(60), PollProviderJobActivity.ResumeGap(new ProviderPollingOptions { MaxInterval = TimeSpan.FromSeconds(20) }));
+        Assert.Equal(TimeSpan.FromSeconds(15), PollProviderJobActivity.ResumeGap(new ProviderPollingOptions { MaxInterval = TimeSpan.FromSeconds(1), ResumeGap = TimeSpan.FromSeconds(15) }));
+        Assert.Equal(TimeSpan.FromSeconds(60), PollProviderJobActivity.ResumeGap(new ProviderPollingOptions { MaxInterval = TimeSpan.FromSeconds(20), ResumeGap = TimeSpan.FromSeconds(15) }));
     }
 }

@@ -5,9 +5,9 @@ using TaskFunctions.Core.Tasks;
 namespace TaskFunctions.Core.Workflow.Activities;
 
 /// <summary>
-/// One status poll: maps queue position and provider percent onto <c>progress</c> and journals the call. A poll run by
-/// another process incarnation after a gap well beyond the poll schedule means the job was re-attached after an
-/// interruption, which is recorded as a resume.
+/// One status poll: maps queue position and provider percent onto <c>progress</c> and journals the call. A poll that was
+/// already recorded (delivered again after its worker died), or one run by another process incarnation after a gap well
+/// beyond the poll schedule, means the job was re-attached after an interruption, which is recorded as a resume.
 /// </summary>
 public sealed class PollProviderJobActivity(ITaskStore store, TaskMutator mutator, JobProviderRegistry registry, ProviderPolicies policies, TimeProvider time)
     : JobActivityBase(store, mutator, time), ITaskActivity<JobStepInput, PollJobResult>
@@ -47,11 +47,14 @@ public sealed class PollProviderJobActivity(ITaskStore store, TaskMutator mutato
             if (t.Internal.ActiveJob is { } active && active.Job.JobId == input.Job.JobId)
             {
                 var last = active.LastPolledAt ?? active.SubmittedAt;
-                if (active.LastWorker is not null && active.LastWorker != WorkerIdentity.Current && now - last > resumeGap)
+                var redelivered = input.Step > 0 && input.Step <= active.LastPollStep;
+                var reattached = active.LastWorker is not null && active.LastWorker != WorkerIdentity.Current && now - last > resumeGap;
+                if (redelivered || reattached)
                 {
                     MarkResumed(t, now);
                 }
 
+                active.LastPollStep = Math.Max(active.LastPollStep, input.Step);
                 active.LastPolledAt = now;
                 active.LastWorker = WorkerIdentity.Current;
                 active.QueuePosition = status?.State == ProviderJobState.Queued ? status.QueuePosition : null;
@@ -86,6 +89,6 @@ public sealed class PollProviderJobActivity(ITaskStore store, TaskMutator mutato
     {
         ArgumentNullException.ThrowIfNull(polling);
         var threeIntervals = polling.MaxInterval * 3;
-        return threeIntervals > TimeSpan.FromSeconds(15) ? threeIntervals : TimeSpan.FromSeconds(15);
+        return threeIntervals > polling.ResumeGap ? threeIntervals : polling.ResumeGap;
     }
 }
