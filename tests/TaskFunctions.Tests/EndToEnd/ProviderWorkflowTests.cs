@@ -1,11 +1,11 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using SixLabors.ImageSharp;
 using TaskFunctions.Tests.Infrastructure;
 using TaskFunctions.Tests.Infrastructure.FakeFal;
+using TaskFunctions.Tests.Webhooks;
 
 namespace TaskFunctions.Tests.EndToEnd;
 
@@ -319,21 +319,14 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
     }
 
     /// <summary>The receiver's check, written from the Standard Webhooks spec (not with the service's signer).</summary>
-    internal static bool SignatureValid(ReceivedWebhook delivery, string secret)
-    {
-        var id = delivery.Headers["webhook-id"];
-        var timestamp = delivery.Headers["webhook-timestamp"];
-        if (Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture)) > 300)
-        {
-            return false;
-        }
-
-        var key = Convert.FromBase64String(secret["whsec_".Length..]);
-        var expected = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.{delivery.Body}"));
-        return delivery.Headers["webhook-signature"].Split(' ')
-            .Where(s => s.StartsWith("v1,", StringComparison.Ordinal))
-            .Any(s => CryptographicOperations.FixedTimeEquals(Convert.FromBase64String(s[3..]), expected));
-    }
+    private static bool SignatureValid(WebhookPost delivery, string secret) =>
+        StandardWebhooksVerifier.Verify(
+            secret,
+            delivery.Headers.GetValueOrDefault("webhook-id"),
+            delivery.Headers.GetValueOrDefault("webhook-timestamp"),
+            delivery.Headers.GetValueOrDefault("webhook-signature"),
+            Encoding.UTF8.GetBytes(delivery.Body),
+            DateTimeOffset.UtcNow);
 
     private static string ErrorCategoryOf(string message) =>
         message.Contains("produced no result within", StringComparison.Ordinal) ? "TIMEOUT" : message;

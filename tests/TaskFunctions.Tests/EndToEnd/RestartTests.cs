@@ -62,7 +62,7 @@ public sealed class RestartTests(AzuriteFixture azurite)
     public async Task SelfHost_KilledWhileProviderJobRuns_ReattachesWithoutSubmittingTwice()
     {
         await using var fal = await FakeFalServer.StartAsync();
-        await using var webhooks = await WebhookReceiver.StartAsync();
+        await using var webhooks = await WebhookSink.StartAsync();
         var app = $"test-{Guid.NewGuid():N}/app";
         var script = fal.Script(app).Then(FalJobPlan.Succeeds().HoldUntilReleased());
         var hostJsonPath = await ShortVisibilityHostJsonAsync();

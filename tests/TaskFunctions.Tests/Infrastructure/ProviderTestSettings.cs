@@ -8,7 +8,7 @@ namespace TaskFunctions.Tests.Infrastructure;
 /// </summary>
 public static class ProviderTestSettings
 {
-    public static Dictionary<string, string> For(FakeFalServer fal, WebhookReceiver webhooks, ImageServer? images = null)
+    public static Dictionary<string, string> For(FakeFalServer fal, WebhookSink webhooks, ImageServer? images = null)
     {
         ArgumentNullException.ThrowIfNull(fal);
         ArgumentNullException.ThrowIfNull(webhooks);

@@ -18,7 +18,7 @@ public sealed class SelfHostFixture : IAsyncLifetime
     public FakeFalServer Fal { get; private set; } = null!;
 
     /// <summary>Receives the self-host's webhooks.</summary>
-    public WebhookReceiver Webhooks { get; private set; } = null!;
+    public WebhookSink Webhooks { get; private set; } = null!;
 
     public string StorageConnectionString => azurite.ConnectionString;
 
@@ -28,7 +28,7 @@ public sealed class SelfHostFixture : IAsyncLifetime
         Images = await ImageServer.StartAsync();
         SampleBodies.RemoteImageUrl = Images.Url("image.png").ToString();
         Fal = await FakeFalServer.StartAsync();
-        Webhooks = await WebhookReceiver.StartAsync();
+        Webhooks = await WebhookSink.StartAsync();
         Host = new SelfHostProcess(azurite.ConnectionString, ProviderTestSettings.For(Fal, Webhooks, Images));
         await Host.StartAsync();
     }

@@ -9,20 +9,20 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace TaskFunctions.Tests.Infrastructure;
 
-/// <summary>One webhook POST as received: path, headers (lower-case names) and the raw body.</summary>
-public sealed record ReceivedWebhook(string Path, IReadOnlyDictionary<string, string> Headers, string Body, DateTimeOffset At);
+/// <summary>One webhook POST as the sink received it: path, headers (lower-case names) and the raw body.</summary>
+public sealed record WebhookPost(string Path, IReadOnlyDictionary<string, string> Headers, string Body, DateTimeOffset At);
 
 /// <summary>
-/// A loopback webhook receiver. Each path answers with its scripted status codes in order (the last repeats; 200 when
+/// A loopback webhook sink for end-to-end tests. Each path answers with its scripted status codes in order (the last repeats; 200 when
 /// unscripted), so parallel tests use their own paths.
 /// </summary>
-public sealed class WebhookReceiver : IAsyncDisposable
+public sealed class WebhookSink : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, int[]> scripts = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<ReceivedWebhook> received = new();
+    private readonly ConcurrentQueue<WebhookPost> received = new();
 
-    private WebhookReceiver(WebApplication app) => this.app = app;
+    private WebhookSink(WebApplication app) => this.app = app;
 
     /// <summary>The Standard Webhooks secret the service signs with.</summary>
     public string Secret { get; } = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -31,19 +31,19 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public string HostPort => $"{BaseAddress.Host}:{BaseAddress.Port}";
 
-    public static async Task<WebhookReceiver> StartAsync()
+    public static async Task<WebhookSink> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var receiver = new WebhookReceiver(app);
+        var receiver = new WebhookSink(app);
         app.MapPost("/{**path}", async (HttpContext context, string path) =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
             var index = receiver.received.Count(r => r.Path == path);
-            receiver.received.Enqueue(new ReceivedWebhook(path, headers, body, DateTimeOffset.UtcNow));
+            receiver.received.Enqueue(new WebhookPost(path, headers, body, DateTimeOffset.UtcNow));
             var statuses = receiver.scripts.GetValueOrDefault(path, [200]);
             return Results.StatusCode(statuses[Math.Min(index, statuses.Length - 1)]);
         });
@@ -61,11 +61,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return new Uri(BaseAddress, path);
     }
 
-    public IReadOnlyList<ReceivedWebhook> Received(Uri endpoint) =>
+    public IReadOnlyList<WebhookPost> Received(Uri endpoint) =>
         [.. received.Where(r => "/" + r.Path == endpoint.AbsolutePath)];
 
     /// <summary>Waits until at least <paramref name="count"/> deliveries reached <paramref name="endpoint"/>.</summary>
-    public async Task<IReadOnlyList<ReceivedWebhook>> WaitForAsync(Uri endpoint, int count, TimeSpan timeout)
+    public async Task<IReadOnlyList<WebhookPost>> WaitForAsync(Uri endpoint, int count, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
