@@ -112,6 +112,30 @@ public sealed partial class TasksApi(
 
         var taskId = Guid.NewGuid().ToString("D");
         var container = TaskKinds.Container(create.TaskType);
+        Exception? scheduleFailure = null;
+
+        // Runs once the record is durable (the workflow's first step reads it), alongside the store's last index
+        // step; a failure is answered below, after the store has finished.
+        async Task ScheduleAsync()
+        {
+            using var scheduling = TaskTelemetry.StartTaskActivity("orchestration.schedule", taskId, create.TaskType, create.ProviderType, ActivityKind.Producer);
+            try
+            {
+                var input = new TaskOrchestrationInput(taskId, create.TaskType, create.ProviderType);
+                await client.ScheduleNewOrchestrationInstanceAsync(
+                    TaskNames.TaskOrchestration,
+                    input,
+                    new StartOrchestrationOptions { InstanceId = taskId },
+                    CancellationToken.None);
+                scheduling?.Stop();
+            }
+            catch (Exception ex)
+            {
+                scheduling?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                scheduleFailure = ex;
+            }
+        }
+
         StoredTask stored;
         try
         {
@@ -124,7 +148,7 @@ public sealed partial class TasksApi(
             }
 
             stored = ToStored(document, tenant);
-            await store.CreateAsync(stored, CancellationToken.None);
+            await store.CreateAsync(stored, ScheduleAsync, CancellationToken.None);
         }
         catch
         {
@@ -132,27 +156,15 @@ public sealed partial class TasksApi(
             throw;
         }
 
-        using var scheduling = TaskTelemetry.StartTaskActivity("orchestration.schedule", taskId, create.TaskType, create.ProviderType, ActivityKind.Producer);
-        try
-        {
-            var input = new TaskOrchestrationInput(taskId, create.TaskType, create.ProviderType);
-            await client.ScheduleNewOrchestrationInstanceAsync(
-                TaskNames.TaskOrchestration,
-                input,
-                new StartOrchestrationOptions { InstanceId = taskId },
-                CancellationToken.None);
-        }
-        catch (Exception ex)
+        if (scheduleFailure is not null)
         {
             // No orphan record: without an orchestration the task would stay PENDING forever.
-            scheduling?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            Log.ScheduleFailed(logger, ex, taskId);
+            Log.ScheduleFailed(logger, scheduleFailure, taskId);
             await store.DeleteAsync(stored, CancellationToken.None);
             await blobs.DeletePrefixAsync(container, taskId, CancellationToken.None);
             return ApiResult.Detail(StatusCodes.Status503ServiceUnavailable, "The task could not be scheduled; nothing was created. Try again.");
         }
 
-        scheduling?.Stop();
         TaskTelemetry.TaskCreated(create.TaskType, create.ProviderType);
         Activity.Current?.SetTag(TaskTelemetry.TaskIdTag, taskId);
         Log.Created(logger, taskId, create.TaskType, tenant);

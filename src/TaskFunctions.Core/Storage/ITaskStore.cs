@@ -9,6 +9,13 @@ public interface ITaskStore
     /// <summary>Inserts a new task record and its index entities; sets <see cref="StoredTask.ETag"/>.</summary>
     Task CreateAsync(StoredTask task, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Like <see cref="CreateAsync(StoredTask, CancellationToken)"/>, and runs <paramref name="whileIndexing"/> once
+    /// the record is durable, concurrently with the last index step; its failure propagates, the record stays.
+    /// Never runs it when the record could not be written.
+    /// </summary>
+    Task CreateAsync(StoredTask task, Func<Task>? whileIndexing, CancellationToken cancellationToken = default);
+
     /// <summary>One point read by id; null when absent.</summary>
     Task<StoredTask?> GetAsync(string id, CancellationToken cancellationToken = default);
 

@@ -13,4 +13,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Could not delete superseded document blob {BlobName}")]
     public static partial void DocumentBlobCleanupFailed(ILogger logger, string blobName, Exception exception);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Index entity of task {TaskId} in {PartitionKey} left pending: it changed since (status {Status}); a list will settle it")]
+    public static partial void IndexCommitSkipped(ILogger logger, string taskId, string partitionKey, int status);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Could not commit the index entity of task {TaskId} in {PartitionKey}; a list will settle it")]
+    public static partial void IndexCommitFailed(ILogger logger, Exception exception, string taskId, string partitionKey);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Could not undo part of a failed create; lists clean up the orphan")]
+    public static partial void CompensationFailed(ILogger logger, Exception exception);
 }

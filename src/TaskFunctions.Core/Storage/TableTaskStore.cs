@@ -10,7 +10,8 @@ using TaskFunctions.Core.Tasks;
 namespace TaskFunctions.Core.Storage;
 
 /// <summary>
-/// <see cref="ITaskStore"/> on Table Storage: one record entity per task plus newest-first index entities.
+/// <see cref="ITaskStore"/> on Table Storage: one record entity per task plus newest-first index entities that
+/// carry a copy of the document, so a list page is one range query.
 /// </summary>
 /// <remarks>
 /// Layout (Table Storage has no $skip, sorts only by PartitionKey/RowKey and pages at 1000):
@@ -22,13 +23,21 @@ namespace TaskFunctions.Core.Storage;
 /// version name per write means a conditional update that loses its race never clobbers the winner's blob.</item>
 /// <item>Index (table <c>Storage:TaskIndexTable</c>): two entities per task, PartitionKey "t:" + encoded tenant
 /// and the global "all" (admin lists), RowKey = inverted creation ticks + "_" + encoded id, so one partition
-/// range query returns newest first and every filter is a server-side $filter inside that partition.</item>
+/// range query returns newest first and every filter is a server-side $filter inside that partition. Each
+/// carries every column of the record and, when the UTF-8 document fits one binary property, a copy of it.</item>
 /// </list>
-/// Writes are ordered so a crash leaves only index entities without a record (create: index first; delete:
-/// record first). Lists skip such orphans and delete them once they are older than a grace period (a younger
-/// one may be a create in flight); index entities whose keys do not match their record (a create that lost to
-/// an existing id) are treated the same way. An index entity left stale by a crash after a record update is
-/// repaired, conditionally on its listed ETag, when a list notices the record no longer matches the filter.
+/// Index copies stay correct without a transaction across the two tables through a write-ahead marker: every
+/// write stamps a fresh <c>Version</c> on the record and first writes the index entities as <c>Pending</c>
+/// with that version (round 1), then writes the record (round 2), then clears <c>Pending</c> conditionally on
+/// the ETags of its own index writes (round 3; a create runs rounds 1 and 2 in parallel). A list serves a
+/// non-pending copy as it is; for a pending entity (or one without a copy) it reads the record and serves that.
+/// Only a reader that finds the record at the entity's version may clear the marker (conditional on the ETag
+/// it listed, so a writer that marked the entity since wins); otherwise it rewrites the entity from the record,
+/// still pending, and a later list clears it. A non-pending entity therefore always equals its record, whatever
+/// crashed where; a crash at worst costs point reads until the next list repairs the entity.
+/// Index entities without a record are orphans of a crashed or failed create (or of a delete): lists skip them
+/// and delete them once they are older than a grace period (a younger one may be a create in flight); index
+/// entities whose keys do not match their record (a create that lost to an existing id) are treated the same way.
 /// Updates first read the record's document blob name ($select, one point read) so a superseded blob can be
 /// removed after the conditional replace wins.
 /// </remarks>
@@ -45,7 +54,11 @@ public sealed class TableTaskStore : ITaskStore
     // Binary properties are capped at 64 KiB.
     internal const int DocumentPartBytes = 64 * 1024;
 
-    // A create writes its index entities before its record; younger orphans may be that window.
+    // Index copies live in one binary property: larger documents are listed through a point read of the record,
+    // which keeps index entities (and the pages a list transfers) small.
+    internal const int MaxIndexCopyBytes = DocumentPartBytes;
+
+    // A create writes its index entities alongside its record; younger orphans may be that window.
     internal static readonly TimeSpan OrphanGracePeriod = TimeSpan.FromMinutes(5);
 
     private const int PageSize = 1000;
@@ -67,6 +80,10 @@ public sealed class TableTaskStore : ITaskStore
     private const string DocPartsProperty = "DocParts";
     private const string DocBlobProperty = "DocBlob";
     private const string DocPartPrefix = "Doc";
+    private const string VersionProperty = "Version";
+    private const string PendingProperty = "Pending";
+    private const string DocCopyProperty = "DocCopy";
+    private const string RecordETagProperty = "RecordETag";
 
     private readonly TableClient _records;
     private readonly TableClient _index;
@@ -92,41 +109,70 @@ public sealed class TableTaskStore : ITaskStore
     }
 
     /// <inheritdoc />
-    public async Task CreateAsync(StoredTask task, CancellationToken cancellationToken = default)
+    public Task CreateAsync(StoredTask task, CancellationToken cancellationToken = default) =>
+        CreateAsync(task, whileIndexing: null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task CreateAsync(StoredTask task, Func<Task>? whileIndexing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
 
-        // Upsert, not insert: a create retried after a crash between index and record must succeed.
-        await Task.WhenAll(
-            _index.UpsertEntityAsync(ToIndexEntity(task, TableKeys.TenantPartition(task.Tenant)), TableUpdateMode.Replace, cancellationToken),
-            _index.UpsertEntityAsync(ToIndexEntity(task, TableKeys.GlobalPartition), TableUpdateMode.Replace, cancellationToken));
+        var version = NewVersion();
+        var (record, blobName) = await ToRecordEntityAsync(task, version, cancellationToken);
 
-        var (record, blobName) = await ToRecordEntityAsync(task, cancellationToken);
+        // Record and pending index entities in parallel: pending entities are never served without their record,
+        // and a crash between the two leaves only orphans (index without record) that lists clean up.
+        // Upsert, not insert, for the index: a create retried after a crash must succeed.
+        var indexWrites = IndexPartitions(task)
+            .Select(partition => _index.UpsertEntityAsync(ToIndexEntity(task, partition, version, pending: true), TableUpdateMode.Replace, cancellationToken))
+            .ToArray();
+        var recordWrite = _records.AddEntityAsync(record, cancellationToken);
         try
         {
-            var response = await _records.AddEntityAsync(record, cancellationToken);
-            task.ETag = response.Headers.ETag ?? default;
+            await Task.WhenAll(indexWrites.Append<Task>(recordWrite));
         }
-        catch (RequestFailedException ex) when (ex.Status == 409)
+        catch (Exception) when (recordWrite.IsCompletedSuccessfully)
         {
-            await DeleteDocumentBlobAsync(blobName);
-            await UndoDuplicateIndexAsync(task, cancellationToken);
-            throw new TaskConcurrencyException($"Task {task.Id} already exists.", task.Id);
-        }
-        catch
-        {
+            // The index write failed: take the record back, or it would exist without being listed.
+            await CompensateAsync(() => _records.DeleteEntityAsync(record.PartitionKey, record.RowKey, recordWrite.Result.Headers.ETag ?? ETag.All, CancellationToken.None));
             await DeleteDocumentBlobAsync(blobName);
             throw;
+        }
+        catch (Exception)
+        {
+            await DeleteDocumentBlobAsync(blobName);
+            await WhenAllSettled(indexWrites);
+            if (recordWrite.Exception?.InnerException is RequestFailedException { Status: 409 })
+            {
+                await UndoDuplicateIndexAsync(task, cancellationToken);
+                throw new TaskConcurrencyException($"Task {task.Id} already exists.", task.Id);
+            }
+
+            await DeleteOwnIndexEntitiesAsync(indexWrites, task);
+            throw;
+        }
+
+        task.ETag = recordWrite.Result.Headers.ETag ?? default;
+        var commit = CommitIndexAsync(task, indexWrites);
+        if (whileIndexing is null)
+        {
+            await commit;
+            return;
+        }
+
+        try
+        {
+            await whileIndexing();
+        }
+        finally
+        {
+            await commit;
         }
     }
 
     /// <inheritdoc />
-    public async Task<StoredTask?> GetAsync(string id, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        var response = await _records.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(id), RecordRowKey, cancellationToken: cancellationToken);
-        return response.HasValue && response.Value is { } entity ? await FromRecordEntityAsync(entity, cancellationToken) : null;
-    }
+    public async Task<StoredTask?> GetAsync(string id, CancellationToken cancellationToken = default) =>
+        (await ReadRecordAsync(id, cancellationToken))?.Task;
 
     /// <inheritdoc />
     public async Task UpdateAsync(StoredTask task, CancellationToken cancellationToken = default)
@@ -135,14 +181,22 @@ public sealed class TableTaskStore : ITaskStore
 
         // The old blob name (if any) is only known from the stored record; read it cheaply via $select.
         var previousBlob = await GetDocumentBlobNameAsync(task.Id, cancellationToken);
-        var (record, blobName) = await ToRecordEntityAsync(task, cancellationToken);
+        var version = NewVersion();
+        var (record, blobName) = await ToRecordEntityAsync(task, version, cancellationToken);
+
+        // Mark first: until the record write below lands and the marker is cleared, lists verify against the record.
+        var indexWrites = IndexPartitions(task)
+            .Select(partition => _index.UpsertEntityAsync(ToIndexEntity(task, partition, version, pending: true), TableUpdateMode.Replace, cancellationToken))
+            .ToArray();
         try
         {
+            await Task.WhenAll(indexWrites);
             var response = await _records.UpdateEntityAsync(record, task.ETag, TableUpdateMode.Replace, cancellationToken);
             task.ETag = response.Headers.ETag ?? default;
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
         {
+            // The pending entities name a version that never landed; lists read the record and repair them.
             await DeleteDocumentBlobAsync(blobName);
             throw new TaskConcurrencyException(task.Id, ex);
         }
@@ -157,7 +211,7 @@ public sealed class TableTaskStore : ITaskStore
             await DeleteDocumentBlobAsync(previousBlob);
         }
 
-        await UpsertIndexAsync(task, cancellationToken);
+        await CommitIndexAsync(task, indexWrites);
     }
 
     /// <inheritdoc />
@@ -165,10 +219,28 @@ public sealed class TableTaskStore : ITaskStore
     {
         ArgumentNullException.ThrowIfNull(task);
 
-        // Record first: a crash afterwards leaves orphan index entities, which lists clean up.
+        // A new pending version first: a list racing this delete can then never clear the marker from a record
+        // read just before the record goes, and a crash afterwards leaves pending orphans, which lists clean up.
+        var rowKey = TableKeys.IndexRowKey(task.CreatedAt, task.Id);
+        var marker = NewVersion();
+        await Task.WhenAll(IndexPartitions(task).Select(async partition =>
+        {
+            try
+            {
+                await _index.UpdateEntityAsync(
+                    new TableEntity(partition, rowKey) { [PendingProperty] = true, [VersionProperty] = marker },
+                    ETag.All,
+                    TableUpdateMode.Merge,
+                    cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Already gone.
+            }
+        }));
+
         await _records.DeleteEntityAsync(TableKeys.Encode(task.Id), RecordRowKey, ETag.All, cancellationToken);
 
-        var rowKey = TableKeys.IndexRowKey(task.CreatedAt, task.Id);
         await Task.WhenAll(
             _index.DeleteEntityAsync(TableKeys.TenantPartition(task.Tenant), rowKey, ETag.All, cancellationToken),
             _index.DeleteEntityAsync(TableKeys.GlobalPartition, rowKey, ETag.All, cancellationToken),
@@ -185,24 +257,27 @@ public sealed class TableTaskStore : ITaskStore
         }
 
         var filter = BuildFilter(query);
-        var results = new List<StoredTask>(Math.Min(query.Limit, PageSize));
-        var skipped = 0;
-        var batch = new List<TableEntity>();
-
-        // Keys only while skipping, so the skipped part of the range costs little bandwidth.
-        await foreach (var entry in _index.QueryAsync<TableEntity>(
-            filter, PageSize, ["PartitionKey", "RowKey", TaskIdProperty], cancellationToken))
+        if (query.Skip > 0)
         {
-            if (skipped < query.Skip)
+            // Keys only while skipping, so the skipped part of the range costs little bandwidth; the page itself is
+            // then one range query starting at the first key it needs.
+            var start = await RowKeyAfterSkipAsync(filter, query.Skip, cancellationToken);
+            if (start is null)
             {
-                skipped++;
-                continue;
+                return [];
             }
 
-            batch.Add(entry);
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {start}");
+        }
+
+        var results = new List<StoredTask>(Math.Min(query.Limit, PageSize));
+        var batch = new List<(TableEntity Entry, StoredTask? Copy)>();
+        await foreach (var entry in _index.QueryAsync<TableEntity>(filter, Math.Clamp(query.Limit, 1, PageSize), cancellationToken: cancellationToken))
+        {
+            batch.Add((entry, FromIndexCopy(entry, query)));
             if (batch.Count >= query.Limit - results.Count)
             {
-                await AppendMatchingRecordsAsync(batch, query, results, cancellationToken);
+                await AppendResolvedAsync(batch, query, results, cancellationToken);
                 batch.Clear();
                 if (results.Count >= query.Limit)
                 {
@@ -213,7 +288,7 @@ public sealed class TableTaskStore : ITaskStore
 
         if (batch.Count > 0)
         {
-            await AppendMatchingRecordsAsync(batch, query, results, cancellationToken);
+            await AppendResolvedAsync(batch, query, results, cancellationToken);
         }
 
         return results;
@@ -265,27 +340,103 @@ public sealed class TableTaskStore : ITaskStore
         && (query.WorkflowId is null || query.WorkflowId == task.WorkflowId)
         && (query.IncludeDeleted || !task.IsDeleted);
 
-    internal static TableEntity ToIndexEntity(StoredTask task, string partitionKey)
+    /// <summary>
+    /// The index entity a write lays down before its record write lands: pending, so lists verify it against the
+    /// record. With no version given it names one no record has, as a crash before the record write leaves it.
+    /// </summary>
+    internal static TableEntity ToIndexEntity(StoredTask task, string partitionKey, string? version = null, bool pending = true)
     {
         var entity = new TableEntity(partitionKey, TableKeys.IndexRowKey(task.CreatedAt, task.Id))
         {
             [TaskIdProperty] = task.Id,
+            [VersionProperty] = version ?? NewVersion(),
+            [PendingProperty] = pending,
+            [UpdatedTicksProperty] = task.UpdatedAt.UtcTicks,
         };
         AddIndexedColumns(entity, task);
+        AddIfNotNull(entity, OriginTenantIdProperty, task.OriginTenantId);
+        var bytes = Encoding.UTF8.GetBytes(task.Document);
+        if (bytes.Length <= MaxIndexCopyBytes)
+        {
+            entity[DocCopyProperty] = bytes;
+        }
+
+        if (!pending && task.ETag != default)
+        {
+            entity[RecordETagProperty] = task.ETag.ToString();
+        }
+
         return entity;
     }
 
-    private async Task AppendMatchingRecordsAsync(List<TableEntity> entries, TaskListQuery query, List<StoredTask> results, CancellationToken cancellationToken)
+    /// <summary>The index entity of a task whose record write has landed: what a create leaves once committed.</summary>
+    internal static TableEntity ToCommittedIndexEntity(StoredTask task, string partitionKey) =>
+        ToIndexEntity(task, partitionKey, NewVersion(), pending: false);
+
+    private static string NewVersion() => Guid.NewGuid().ToString("N");
+
+    private static string[] IndexPartitions(StoredTask task) => [TableKeys.TenantPartition(task.Tenant), TableKeys.GlobalPartition];
+
+    /// <summary>The task as the index entity's copy has it, or null when the entity must be checked against its record.</summary>
+    private static StoredTask? FromIndexCopy(TableEntity entry, TaskListQuery query)
+    {
+        if (entry.GetBoolean(PendingProperty) is not false
+            || entry.GetBinary(DocCopyProperty) is not { } copy
+            || entry.GetString(TaskIdProperty) is not { } id
+            || TableKeys.CreatedAtFromIndexRowKey(entry.RowKey) is not { } createdAt
+            || !Enum.TryParse<TaskType>(entry.GetString(TaskTypeProperty), out var taskType)
+            || !Enum.TryParse<TaskState>(entry.GetString(StatusProperty), out var status))
+        {
+            return null;
+        }
+
+        var task = new StoredTask
+        {
+            Id = id,
+            Tenant = entry.GetString(TenantProperty) ?? string.Empty,
+            TaskType = taskType,
+            Status = status,
+            CreatedAt = createdAt,
+            UpdatedAt = new DateTimeOffset(entry.GetInt64(UpdatedTicksProperty) ?? createdAt.UtcTicks, TimeSpan.Zero),
+            OriginInstance = entry.GetString(OriginInstanceProperty),
+            OriginZone = entry.GetString(OriginZoneProperty),
+            OriginTenantId = entry.GetString(OriginTenantIdProperty),
+            WorkflowId = entry.GetString(WorkflowIdProperty),
+            IsDeleted = entry.GetBoolean(IsDeletedProperty) ?? false,
+            Document = Encoding.UTF8.GetString(copy),
+            ETag = entry.GetString(RecordETagProperty) is { } etag ? new ETag(etag) : default,
+        };
+
+        // The server-side filter already matched these columns; a mismatch would mean the entity is not ours.
+        return Matches(task, query) ? task : null;
+    }
+
+    private async Task<string?> RowKeyAfterSkipAsync(string filter, int skip, CancellationToken cancellationToken)
+    {
+        var skipped = 0;
+        await foreach (var key in _index.QueryAsync<TableEntity>(filter, PageSize, ["RowKey"], cancellationToken))
+        {
+            if (skipped++ == skip)
+            {
+                return key.RowKey;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task AppendResolvedAsync(List<(TableEntity Entry, StoredTask? Copy)> entries, TaskListQuery query, List<StoredTask> results, CancellationToken cancellationToken)
     {
         var tasks = new StoredTask?[entries.Count];
+        var unresolved = Enumerable.Range(0, entries.Count).Where(i => entries[i].Copy is null).ToList();
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, entries.Count),
+            unresolved,
             new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = cancellationToken },
-            async (i, ct) => tasks[i] = await ResolveIndexEntryAsync(entries[i], query, ct));
+            async (i, ct) => tasks[i] = await ResolveIndexEntryAsync(entries[i].Entry, query, ct));
 
-        foreach (var task in tasks)
+        for (var i = 0; i < entries.Count && results.Count < query.Limit; i++)
         {
-            if (task is not null && results.Count < query.Limit)
+            if ((entries[i].Copy ?? tasks[i]) is { } task)
             {
                 results.Add(task);
             }
@@ -295,12 +446,14 @@ public sealed class TableTaskStore : ITaskStore
     private async Task<StoredTask?> ResolveIndexEntryAsync(TableEntity entry, TaskListQuery query, CancellationToken cancellationToken)
     {
         var id = entry.GetString(TaskIdProperty);
-        var task = id is null ? null : await GetAsync(id, cancellationToken);
-        if (task is null)
+        var read = id is null ? null : await ReadRecordAsync(id, cancellationToken);
+        if (read is not { } found)
         {
             await DeleteOrphanIfOldAsync(entry, id ?? string.Empty, cancellationToken);
             return null;
         }
+
+        var (task, recordVersion) = found;
 
         if (!IsIndexEntryOf(entry, task))
         {
@@ -309,32 +462,90 @@ public sealed class TableTaskStore : ITaskStore
             return null;
         }
 
-        if (!Matches(task, query))
+        var pending = entry.GetBoolean(PendingProperty) is not false;
+        var copyFits = Encoding.UTF8.GetByteCount(task.Document) <= MaxIndexCopyBytes;
+        var hasCopy = entry.GetBinary(DocCopyProperty) is not null;
+        if (pending && entry.GetString(VersionProperty) == recordVersion && hasCopy == copyFits)
         {
-            await RepairIndexEntryAsync(entry, task, cancellationToken);
-            return null;
+            await ClearPendingAsync(entry, task, cancellationToken);
+        }
+        else if (pending || hasCopy != copyFits)
+        {
+            await RepairIndexEntryAsync(entry, task, recordVersion, cancellationToken);
         }
 
-        return task;
+        return Matches(task, query) ? task : null;
     }
 
     private static bool IsIndexEntryOf(TableEntity entry, StoredTask task) =>
         entry.RowKey == TableKeys.IndexRowKey(task.CreatedAt, task.Id)
         && (entry.PartitionKey == TableKeys.GlobalPartition || entry.PartitionKey == TableKeys.TenantPartition(task.Tenant));
 
-    // The index entities were upserted before the record insert found the id taken: entities that share keys
-    // with the existing task's get its values back, the rest are removed.
+    // The index entities were upserted alongside a record insert that found the id taken: entities that share keys
+    // with the existing task's get its values back (pending, so lists re-check them), the rest are removed.
     private async Task UndoDuplicateIndexAsync(StoredTask duplicate, CancellationToken cancellationToken)
     {
         var existing = await GetAsync(duplicate.Id, cancellationToken);
         var rowKey = TableKeys.IndexRowKey(duplicate.CreatedAt, duplicate.Id);
-        await Task.WhenAll(new[] { TableKeys.TenantPartition(duplicate.Tenant), TableKeys.GlobalPartition }.Select(partition =>
+        await Task.WhenAll(IndexPartitions(duplicate).Select(partition =>
         {
             var probe = new TableEntity(partition, rowKey);
             return existing is not null && IsIndexEntryOf(probe, existing)
                 ? _index.UpsertEntityAsync(ToIndexEntity(existing, partition), TableUpdateMode.Replace, cancellationToken)
                 : _index.DeleteEntityAsync(partition, rowKey, ETag.All, cancellationToken);
         }));
+    }
+
+    // A create whose record insert failed for another reason: its pending entities would only wait out the
+    // orphan grace period; remove them now unless someone rewrote them meanwhile.
+    private async Task DeleteOwnIndexEntitiesAsync(Task<Response>[] indexWrites, StoredTask task)
+    {
+        var rowKey = TableKeys.IndexRowKey(task.CreatedAt, task.Id);
+        var partitions = IndexPartitions(task);
+        await Task.WhenAll(indexWrites.Select((write, i) => write.IsCompletedSuccessfully
+            ? CompensateAsync(() => _index.DeleteEntityAsync(partitions[i], rowKey, write.Result.Headers.ETag ?? ETag.All, CancellationToken.None))
+            : Task.CompletedTask));
+    }
+
+    // Round 3 of a write: the record now holds the version the entities name, so they may be served as they are.
+    // Conditional on our own index writes' ETags: if anyone touched an entity since, it stays pending for a list
+    // to settle. Best effort: a pending entity is only slower to list, never wrong.
+    private async Task CommitIndexAsync(StoredTask task, Task<Response>[] indexWrites)
+    {
+        var rowKey = TableKeys.IndexRowKey(task.CreatedAt, task.Id);
+        var partitions = IndexPartitions(task);
+        await Task.WhenAll(indexWrites.Select(async (write, i) =>
+        {
+            try
+            {
+                var committed = new TableEntity(partitions[i], rowKey) { [PendingProperty] = false, [RecordETagProperty] = task.ETag.ToString() };
+                await _index.UpdateEntityAsync(committed, write.Result.Headers.ETag ?? ETag.All, TableUpdateMode.Merge, CancellationToken.None);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+            {
+                Log.IndexCommitSkipped(_logger, task.Id, partitions[i], ex.Status);
+            }
+            catch (Exception ex)
+            {
+                // The write itself has succeeded; failing it now would undo nothing and mislead the caller.
+                Log.IndexCommitFailed(_logger, ex, task.Id, partitions[i]);
+            }
+        }));
+    }
+
+    private async Task ClearPendingAsync(TableEntity entry, StoredTask task, CancellationToken cancellationToken)
+    {
+        // Only after reading the record at the entity's version, and conditional on the ETag as listed: a writer
+        // marks the entity before it writes the record, so any later record write has changed that ETag.
+        try
+        {
+            var committed = new TableEntity(entry.PartitionKey, entry.RowKey) { [PendingProperty] = false, [RecordETagProperty] = task.ETag.ToString() };
+            await _index.UpdateEntityAsync(committed, entry.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            // A writer moved the entity on; it is that writer's to settle.
+        }
     }
 
     private async Task DeleteOrphanIfOldAsync(TableEntity entry, string id, CancellationToken cancellationToken)
@@ -357,14 +568,15 @@ public sealed class TableTaskStore : ITaskStore
         }
     }
 
-    private async Task RepairIndexEntryAsync(TableEntity entry, StoredTask task, CancellationToken cancellationToken)
+    private async Task RepairIndexEntryAsync(TableEntity entry, StoredTask task, string recordVersion, CancellationToken cancellationToken)
     {
-        // The record moved on but its index entity did not follow (an update in flight, or a crash after the
-        // record write). Conditional on the listed ETag, so an in-flight update's own index write always wins
-        // over this repair made from a possibly older record read.
+        // The record moved on but its index entity did not follow (an update in flight, or a crash around the
+        // record write). Rewritten from the record but still pending: this read may already be older than a
+        // record write in flight, so only a later list that reads the record at this version may clear it.
+        // Conditional on the listed ETag, so an in-flight update's own index write always wins over this repair.
         try
         {
-            await _index.UpdateEntityAsync(ToIndexEntity(task, entry.PartitionKey), entry.ETag, TableUpdateMode.Merge, cancellationToken);
+            await _index.UpdateEntityAsync(ToIndexEntity(task, entry.PartitionKey, recordVersion, pending: true), entry.ETag, TableUpdateMode.Replace, cancellationToken);
             Log.StaleIndexRepaired(_logger, task.Id);
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
@@ -372,11 +584,6 @@ public sealed class TableTaskStore : ITaskStore
             // A newer write already moved the entity on.
         }
     }
-
-    private Task UpsertIndexAsync(StoredTask task, CancellationToken cancellationToken) =>
-        Task.WhenAll(
-            _index.UpsertEntityAsync(ToIndexEntity(task, TableKeys.TenantPartition(task.Tenant)), TableUpdateMode.Merge, cancellationToken),
-            _index.UpsertEntityAsync(ToIndexEntity(task, TableKeys.GlobalPartition), TableUpdateMode.Merge, cancellationToken));
 
     private static void AddIndexedColumns(TableEntity entity, StoredTask task)
     {
@@ -398,11 +605,40 @@ public sealed class TableTaskStore : ITaskStore
         }
     }
 
-    internal async Task<(TableEntity Record, string? BlobName)> ToRecordEntityAsync(StoredTask task, CancellationToken cancellationToken)
+    private async Task CompensateAsync(Func<Task> undo)
+    {
+        try
+        {
+            await undo();
+        }
+        catch (RequestFailedException ex)
+        {
+            // What is left is an orphan that lists skip and clean up after the grace period.
+            Log.CompensationFailed(_logger, ex);
+        }
+    }
+
+    private static async Task WhenAllSettled(IEnumerable<Task> tasks)
+    {
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch (Exception)
+        {
+            // Only waiting for them to finish; each outcome is inspected by the caller.
+        }
+    }
+
+    internal Task<(TableEntity Record, string? BlobName)> ToRecordEntityAsync(StoredTask task, CancellationToken cancellationToken) =>
+        ToRecordEntityAsync(task, NewVersion(), cancellationToken);
+
+    private async Task<(TableEntity Record, string? BlobName)> ToRecordEntityAsync(StoredTask task, string version, CancellationToken cancellationToken)
     {
         var record = new TableEntity(TableKeys.Encode(task.Id), RecordRowKey)
         {
             [TaskIdProperty] = task.Id,
+            [VersionProperty] = version,
             // Ticks keep full precision: the index RowKey is derived from CreatedAt and must be recomputable.
             [CreatedTicksProperty] = task.CreatedAt.UtcTicks,
             [UpdatedAtProperty] = task.UpdatedAt.ToUniversalTime(),
@@ -430,6 +666,19 @@ public sealed class TableTaskStore : ITaskStore
         }
 
         return (record, null);
+    }
+
+    /// <summary>The record and the version its last write stamped ("" for records written before versions).</summary>
+    private async Task<(StoredTask Task, string Version)?> ReadRecordAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var response = await _records.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(id), RecordRowKey, cancellationToken: cancellationToken);
+        if (!response.HasValue || response.Value is not { } entity)
+        {
+            return null;
+        }
+
+        return (await FromRecordEntityAsync(entity, cancellationToken), entity.GetString(VersionProperty) ?? string.Empty);
     }
 
     private async Task<StoredTask> FromRecordEntityAsync(TableEntity entity, CancellationToken cancellationToken)
