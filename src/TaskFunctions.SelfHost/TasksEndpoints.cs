@@ -25,6 +25,7 @@ public static class TasksEndpoints
         tasks.MapPut("/{task_id}", (HttpRequest r, string task_id, TasksApi api) => api.UpdateAsync(r, task_id, generationRoute: false));
         tasks.MapDelete("/{task_id}", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.DeleteAsync(r, task_id, c));
         tasks.MapPost("/{task_id}/cancel", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.CancelAsync(r, task_id, c, generationRoute: false));
+        tasks.MapGet("/{task_id}/webhook", (HttpRequest r, string task_id, TasksApi api) => api.GetWebhookAsync(r, task_id));
         tasks.MapPost("/{task_id}/cleanup", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.CleanupAsync(r, task_id, c));
 
         app.MapGet("/api/health", (HttpContext context, HealthApi health) => health.CheckAsync(context.RequestAborted));

@@ -32,6 +32,10 @@ public sealed class TasksHttpFunctions(TasksApi api, HealthApi health)
     public async Task<IActionResult> DeleteTask([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Tasks + "/{task_id}")] HttpRequest request, string task_id, [DurableClient] DurableTaskClient client) =>
         await api.DeleteAsync(request, task_id, client);
 
+    [Function("GetTaskWebhook")]
+    public async Task<IActionResult> GetTaskWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Tasks + "/{task_id}/webhook")] HttpRequest request, string task_id) =>
+        await api.GetWebhookAsync(request, task_id);
+
     [Function("CancelTask")]
     public async Task<IActionResult> CancelTask([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Tasks + "/{task_id}/cancel")] HttpRequest request, string task_id, [DurableClient] DurableTaskClient client) =>
         await api.CancelAsync(request, task_id, client, generationRoute: false);

@@ -41,6 +41,14 @@ public sealed partial class TasksApi(
             return error ?? ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(task!.Document));
         });
 
+    /// <summary>Where the delivery of the task's terminal-state webhook stands (attempts, last answer, delivered or not).</summary>
+    public Task<ApiResult> GetWebhookAsync(HttpRequest request, string taskId) =>
+        Guard(request, async caller =>
+        {
+            var (task, error) = await FindAsync(taskId, caller, generationRoute: false, request.HttpContext.RequestAborted);
+            return error ?? ApiResult.Json(StatusCodes.Status200OK, WebhookStatusJson.Serialize(task!.Document));
+        });
+
     public Task<ApiResult> UpdateAsync(HttpRequest request, string taskId, bool generationRoute) =>
         Guard(request, caller => UpdateCoreAsync(request, caller, taskId, generationRoute));
 

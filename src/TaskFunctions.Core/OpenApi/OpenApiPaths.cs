@@ -89,6 +89,12 @@ internal static class OpenApiPaths
                 [TaskIdParameter()], null, AnyOfKinds(TaskKinds.PublicType, discriminated: true),
                 TaskErrors.NotFound),
         },
+        [Tasks + "/{task_id}/webhook"] = new JsonObject
+        {
+            ["get"] = Operation(
+                "getTaskWebhook", "Get webhook delivery", "Where the delivery of the task's terminal-state webhook stands: attempts, the receiver's last answer, delivered, failed (attempts exhausted), gone (410) or refused (target not allowed).",
+                [TaskIdParameter()], null, WebhookStatusSchema(), TaskErrors.NotFound),
+        },
         ["/api/health"] = new JsonObject
         {
             ["get"] = Health(),
@@ -262,6 +268,38 @@ internal static class OpenApiPaths
                 },
             },
             ["required"] = new JsonArray("status", "checks"),
+        };
+    }
+
+    private static JsonObject WebhookStatusSchema()
+    {
+        static JsonObject Nullable(string type, string? format = null)
+        {
+            var schema = new JsonObject { ["type"] = type };
+            if (format is not null)
+            {
+                schema["format"] = format;
+            }
+
+            return new JsonObject { ["anyOf"] = new JsonArray(schema, new JsonObject { ["type"] = "null" }) };
+        }
+
+        return new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject
+            {
+                ["task_id"] = new JsonObject { ["type"] = "string", ["format"] = "uuid" },
+                ["webhook_url"] = Nullable("string"),
+                ["webhook_id"] = Nullable("string"),
+                ["state"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("none", "pending", "delivered", "failed", "gone", "refused") },
+                ["attempts"] = new JsonObject { ["type"] = "integer" },
+                ["last_status_code"] = Nullable("integer"),
+                ["last_error"] = Nullable("string"),
+                ["last_attempt_at"] = Nullable("string", "date-time"),
+                ["delivered_at"] = Nullable("string", "date-time"),
+            },
+            ["required"] = new JsonArray("task_id", "state", "attempts"),
         };
     }
 

@@ -129,6 +129,7 @@ public sealed class AuthAndTenancyTests(SelfHostFixture fixture)
         (HttpMethod.Delete, ApiCalls.Tasks + id),
         (HttpMethod.Post, ApiCalls.Tasks + id + "/cancel"),
         (HttpMethod.Post, ApiCalls.Tasks + id + "/cleanup"),
+        (HttpMethod.Get, ApiCalls.Tasks + id + "/webhook"),
         (HttpMethod.Post, ApiCalls.Tasks + "generation"),
         (HttpMethod.Get, ApiCalls.Tasks + "generation"),
         (HttpMethod.Get, ApiCalls.Tasks + "generation/" + id),

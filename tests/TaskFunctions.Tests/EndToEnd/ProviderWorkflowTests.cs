@@ -73,6 +73,20 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
     }
 
     [Fact]
+    public async Task Webhook_TaskWithoutWebhookUrl_StateNone()
+    {
+        var app = NewApp();
+        using var client = Client();
+
+        var final = await RunAsync(client, Generation(app));
+        var (code, status) = await ApiCalls.GetAsync(client, ApiCalls.Tasks + final["id"]!.GetValue<string>() + "/webhook");
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal("none", status!["state"]!.GetValue<string>());
+        Assert.Equal(0, status["attempts"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task ExperimentalFal_FalSucceeds_StoresOutputJsonWithFilesCopied()
     {
         var app = NewApp();
@@ -275,8 +289,11 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
         Assert.Equal(final["id"]!.GetValue<string>(), sent["id"]!.GetValue<string>());
         Assert.Equal("COMPLETED", sent["status"]!.GetValue<string>());
         Assert.Null(sent["_internal"]);
-        var record = await WaitForWebhookStateAsync(final["id"]!.GetValue<string>(), "delivered");
-        Assert.Equal(1, record.Internal.Webhook!.Attempts);
+        var status = await WaitForWebhookStateAsync(client, final["id"]!.GetValue<string>(), "delivered");
+        Assert.Equal(1, status["attempts"]!.GetValue<int>());
+        Assert.Equal(200, status["last_status_code"]!.GetValue<int>());
+        Assert.Equal(delivery.Headers["webhook-id"], status["webhook_id"]!.GetValue<string>());
+        Assert.NotNull(status["delivered_at"]);
     }
 
     [Fact]
@@ -296,8 +313,8 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
         Assert.Equal(deliveries[0].Headers["webhook-id"], deliveries[1].Headers["webhook-id"]);
         Assert.All(deliveries, d => Assert.True(SignatureValid(d, fixture.Webhooks.Secret)));
         Assert.Equal("FAILED", JsonNode.Parse(deliveries[1].Body)!["status"]!.GetValue<string>());
-        var record = await WaitForWebhookStateAsync(final["id"]!.GetValue<string>(), "delivered");
-        Assert.Equal(2, record.Internal.Webhook!.Attempts);
+        var status = await WaitForWebhookStateAsync(client, final["id"]!.GetValue<string>(), "delivered");
+        Assert.Equal(2, status["attempts"]!.GetValue<int>());
     }
 
     [Fact]
@@ -311,11 +328,11 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
 
         var final = await RunAsync(client, body);
         await fixture.Webhooks.WaitForAsync(endpoint, 1, Long);
-        var record = await WaitForWebhookStateAsync(final["id"]!.GetValue<string>(), "gone");
+        var status = await WaitForWebhookStateAsync(client, final["id"]!.GetValue<string>(), "gone");
         await Task.Delay(TimeSpan.FromSeconds(3)); // longer than the test schedule's first retry delays
 
         Assert.Single(fixture.Webhooks.Received(endpoint));
-        Assert.Equal(410, record.Internal.Webhook!.LastStatusCode);
+        Assert.Equal(410, status["last_status_code"]!.GetValue<int>());
     }
 
     /// <summary>The receiver's check, written from the Standard Webhooks spec (not with the service's signer).</summary>
@@ -331,16 +348,17 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
     private static string ErrorCategoryOf(string message) =>
         message.Contains("produced no result within", StringComparison.Ordinal) ? "TIMEOUT" : message;
 
-    private async Task<Core.Tasks.TaskPublicBase> WaitForWebhookStateAsync(string id, string state)
+    private static async Task<JsonObject> WaitForWebhookStateAsync(HttpClient client, string id, string state)
     {
         var deadline = DateTime.UtcNow + Long;
         while (true)
         {
-            var record = await TaskRecords.ReadAsync(fixture.Host, id);
-            if (record?.Internal.Webhook?.State == state || DateTime.UtcNow > deadline)
+            var (code, json) = await ApiCalls.GetAsync(client, ApiCalls.Tasks + id + "/webhook");
+            Assert.Equal(HttpStatusCode.OK, code);
+            if (json!["state"]!.GetValue<string>() == state || DateTime.UtcNow > deadline)
             {
-                Assert.Equal(state, record?.Internal.Webhook?.State);
-                return record!;
+                Assert.Equal(state, json["state"]!.GetValue<string>());
+                return json.AsObject();
             }
 
             await Task.Delay(200);

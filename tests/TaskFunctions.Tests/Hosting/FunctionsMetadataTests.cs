@@ -26,6 +26,7 @@ public sealed class FunctionsMetadataTests
         { "DeleteTask", "delete", "v1/tasks/{task_id}" },
         { "CancelTask", "post", "v1/tasks/{task_id}/cancel" },
         { "CleanupTask", "post", "v1/tasks/{task_id}/cleanup" },
+        { "GetTaskWebhook", "get", "v1/tasks/{task_id}/webhook" },
         { "CreateGenerationTask", "post", "v1/tasks/generation" },
         { "ListGenerationTasks", "get", "v1/tasks/generation" },
         { "GetGenerationTask", "get", "v1/tasks/generation/{task_id}" },

@@ -23,7 +23,7 @@ public sealed class FalServiceCollectionExtensionsTests
         var options = provider.GetRequiredService<IOptions<FalOptions>>().Value;
 
         var defaults = new FalOptions();
-        Assert.Equal(17, settings.Count);
+        Assert.Equal(18, settings.Count);
         Assert.Equal(defaults.BaseUrl, options.BaseUrl);
         Assert.Equal(defaults.RequestTimeout, options.RequestTimeout);
         Assert.Null(options.StartTimeout);
