@@ -16,6 +16,8 @@ public static class TaskOrchestration
     /// Activity-level retries for infrastructure hiccups (storage throttling, a worker lost mid-step). Provider failures are
     /// not exceptions: activities return them classified, and the provider retry policy above decides.
     /// </summary>
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromSeconds(1);
+
     private static readonly TaskOptions Steps = TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromSeconds(1), 2, TimeSpan.FromSeconds(15)));
 
     public static async Task RunAsync(TaskOrchestrationContext context, TaskOrchestrationInput input)
@@ -95,7 +97,10 @@ public static class TaskOrchestration
                     break;
                 }
 
-                if (await DelayAsync(context, provider.Retry.DelayBefore(tryOnProvider, outcome.RetryAfter), cancelled))
+                // Durable timers may fire up to about a second early on the Azure Storage backend: a provider's
+                // Retry-After gets that second on top, so the retry never arrives before the time it asked for.
+                var retryAfter = outcome.RetryAfter is { } asked ? asked + TimerSlack : (TimeSpan?)null;
+                if (await DelayAsync(context, provider.Retry.DelayBefore(tryOnProvider, retryAfter), cancelled))
                 {
                     return;
                 }

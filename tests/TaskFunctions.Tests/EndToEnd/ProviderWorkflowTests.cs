@@ -212,8 +212,8 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
         Assert.Equal(1, final["retry_count"]!.GetValue<int>());
         var submits = fixture.Fal.Calls(app).Where(c => c.Kind == "submit").ToList();
         Assert.Equal(2, submits.Count);
-        // The configured backoff is 0.2 s; only Retry-After explains the gap (durable timers may fire up to ~1 s early).
-        Assert.True(submits[1].At - submits[0].At >= TimeSpan.FromSeconds(2), $"retried after {(submits[1].At - submits[0].At).TotalSeconds:0.00} s");
+        // The configured backoff is 0.2 s; only Retry-After explains the gap.
+        Assert.True(submits[1].At - submits[0].At >= TimeSpan.FromSeconds(3), $"retried after {(submits[1].At - submits[0].At).TotalSeconds:0.00} s");
     }
 
     [Fact]
@@ -250,8 +250,11 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
     {
         var app = NewApp();
         var script = fixture.Fal.Script(app).Then(FalJobPlan.Succeeds().HoldUntilReleased());
+        var endpoint = fixture.Webhooks.Endpoint(200);
         using var client = Client();
-        var id = (await ApiCalls.CreateAsync(client, Generation(app)))["id"]!.GetValue<string>();
+        var body = Generation(app);
+        body["webhook_url"] = endpoint.ToString();
+        var id = (await ApiCalls.CreateAsync(client, body))["id"]!.GetValue<string>();
         await WaitUntilAsync(() => fixture.Fal.Calls(app).Any(c => c.Kind == "status"));
 
         var (status, cancelled) = await ApiCalls.PostAsync(client, ApiCalls.Tasks + id + "/cancel", new JsonObject());
@@ -270,6 +273,10 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
         {
             Assert.Contains("/inputs/", blob.Name, StringComparison.Ordinal);
         }
+
+        // The cancelled state is terminal too: its webhook goes out.
+        var delivery = Assert.Single(await fixture.Webhooks.WaitForAsync(endpoint, 1, Long));
+        Assert.Equal("CANCELLED", JsonNode.Parse(delivery.Body)!["status"]!.GetValue<string>());
     }
 
     [Fact]
@@ -333,6 +340,23 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
 
         Assert.Single(fixture.Webhooks.Received(endpoint));
         Assert.Equal(410, status["last_status_code"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Webhook_TargetIsAPrivateAddress_RefusedWithoutRetry()
+    {
+        var app = NewApp();
+        using var client = Client();
+        var body = Generation(app);
+        body["webhook_url"] = "http://127.0.0.1:9/hook"; // loopback, not in Outbound:AllowedHosts
+
+        var final = await RunAsync(client, body);
+        var status = await WaitForWebhookStateAsync(client, final["id"]!.GetValue<string>(), "refused");
+
+        Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
+        Assert.Equal(1, status["attempts"]!.GetValue<int>());
+        Assert.Null(status["last_status_code"]);
+        Assert.DoesNotContain("127.0.0.1", status["last_error"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     /// <summary>The receiver's check, written from the Standard Webhooks spec (not with the service's signer).</summary>
