@@ -40,18 +40,7 @@ public sealed class RestartTests(AzuriteFixture azurite)
 
         await using var second = new SelfHostProcess(azurite.ConnectionString, first.Environment.ToDictionary());
         await second.StartAsync();
-        using var client2 = new HttpClient { BaseAddress = second.BaseAddress };
-        client2.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization;
-        JsonObject final;
-        try
-        {
-            final = await ApiCalls.WaitForAsync(client2, id, ApiCalls.IsTerminal, TimeSpan.FromMinutes(3));
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException($"{ex.Message}\n--- first host ---\n{first.Output}\n--- second host ---\n{second.Output}", ex);
-        }
-
+        var final = await WaitAfterRestartAsync(first, second, client, id);
 
         Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
         Assert.Equal($"image-adjustments/{id}/result.png", final["result_image_path"]!.GetValue<string>());
@@ -89,17 +78,7 @@ public sealed class RestartTests(AzuriteFixture azurite)
         await using var second = new SelfHostProcess(azurite.ConnectionString, first.Environment.ToDictionary());
         await second.StartAsync();
         script.Release();
-        using var client2 = new HttpClient { BaseAddress = second.BaseAddress };
-        client2.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization;
-        JsonObject final;
-        try
-        {
-            final = await ApiCalls.WaitForAsync(client2, id, ApiCalls.IsTerminal, TimeSpan.FromMinutes(3));
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException($"{ex.Message}\n--- first host ---\n{first.Output}\n--- second host ---\n{second.Output}", ex);
-        }
+        var final = await WaitAfterRestartAsync(first, second, client, id);
 
         Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
         Assert.Equal(1, fal.SubmitCount(app));
@@ -108,6 +87,21 @@ public sealed class RestartTests(AzuriteFixture azurite)
         Assert.True(record.Internal.ResumeAttemptCount >= 1);
         Assert.NotNull(record.Internal.LastResumeAttempt);
         File.Delete(hostJsonPath);
+    }
+
+    /// <summary>Waits for the task to end on the restarted host; a timeout shows both hosts' output.</summary>
+    private static async Task<JsonObject> WaitAfterRestartAsync(SelfHostProcess first, SelfHostProcess second, HttpClient firstClient, string id)
+    {
+        using var client = new HttpClient { BaseAddress = second.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = firstClient.DefaultRequestHeaders.Authorization;
+        try
+        {
+            return await ApiCalls.WaitForAsync(client, id, ApiCalls.IsTerminal, TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n--- first host ---\n{first.Output}\n--- second host ---\n{second.Output}", ex);
+        }
     }
 
     /// <summary>

@@ -25,16 +25,12 @@ public sealed class ImageServer : IAsyncDisposable
 
     public static async Task<ImageServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var png = TestImages.SplitPng(40, 30);
         app.MapGet("/image.png", () => Results.Bytes(png, "image/png"));
         app.MapGet("/redirect-to-private", () => Results.Redirect("http://127.0.0.1:9/secret"));
         app.MapGet("/not-an-image", () => Results.Text("<html>hello</html>", "text/html"));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ImageServer(app, new Uri(address + "/"));
+        return new ImageServer(app, await LoopbackApp.StartAsync(app));
     }
 
     public Uri Url(string path) => new(BaseAddress, path);

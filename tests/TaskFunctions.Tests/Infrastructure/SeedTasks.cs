@@ -11,16 +11,24 @@ public static class SeedTasks
         var request = new CreateGenerationTask { OriginInstance = "seed", Prompt = "a red bicycle", OriginTenantId = tenant };
         var document = request.ToPublic(Guid.NewGuid().ToString(), tenant, createdAt, new Dictionary<string, string>());
         document.Status = status;
+        return Stored(document, tenant);
+    }
+
+    /// <summary>The stored form of a document, its indexed columns taken from it.</summary>
+    public static StoredTask Stored(TaskPublicBase document, string tenant)
+    {
+        ArgumentNullException.ThrowIfNull(document);
         return new StoredTask
         {
             Id = document.Id,
             Tenant = tenant,
             TaskType = document.TaskType,
-            Status = status,
-            CreatedAt = createdAt,
-            UpdatedAt = createdAt,
-            OriginInstance = "seed",
-            OriginTenantId = tenant,
+            Status = document.Status,
+            CreatedAt = document.CreatedAt,
+            UpdatedAt = document.UpdatedAt,
+            OriginInstance = document.OriginInstance,
+            OriginZone = document.OriginZone,
+            OriginTenantId = document.OriginTenantId,
             Document = TaskJson.SerializeDocument(document),
         };
     }

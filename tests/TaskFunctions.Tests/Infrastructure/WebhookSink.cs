@@ -33,9 +33,7 @@ public sealed class WebhookSink : IAsyncDisposable
 
     public static async Task<WebhookSink> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var receiver = new WebhookSink(app);
         app.MapPost("/{**path}", async (HttpContext context, string path) =>
         {
@@ -47,9 +45,7 @@ public sealed class WebhookSink : IAsyncDisposable
             var statuses = receiver.scripts.GetValueOrDefault(path, [200]);
             return Results.StatusCode(statuses[Math.Min(index, statuses.Length - 1)]);
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.BaseAddress = new Uri(address + "/");
+        receiver.BaseAddress = await LoopbackApp.StartAsync(app);
         return receiver;
     }
 

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+using TaskFunctions.Tests.Infrastructure;
+
 namespace TaskFunctions.Tests.Webhooks;
 
 /// <summary>A loopback webhook receiver that checks Standard Webhooks signatures itself, plus endpoints for each failure the sender must classify.</summary>
@@ -38,10 +40,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <param name="secret">The secret <c>/hook</c> verifies with; null accepts anything.</param>
     public static async Task<WebhookReceiver> StartAsync(string? secret)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        WebApplication app = builder.Build();
+        WebApplication app = LoopbackApp.Create();
         var receiver = new WebhookReceiver(app);
 
         app.Use(async (context, next) =>
@@ -84,9 +83,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             }
         });
 
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.BaseAddress = new Uri(address + "/");
+        receiver.BaseAddress = await LoopbackApp.StartAsync(app);
         return receiver;
     }
 

@@ -79,17 +79,8 @@ public sealed class ExecuteLocalTaskActivityTests(AzuriteFixture azurite)
         var taskId = Guid.NewGuid().ToString();
         var paths = await ingestor.StoreAsync(plan, "image-adjustments", taskId, CancellationToken.None);
         var document = request.ToPublic(taskId, "tenant", DateTimeOffset.UtcNow, paths);
-        var stored = new StoredTask
-        {
-            Id = taskId,
-            Tenant = "tenant",
-            TaskType = TaskType.IMAGE_ADJUSTER,
-            Status = TaskState.RUNNING,
-            CreatedAt = document.CreatedAt,
-            UpdatedAt = document.UpdatedAt,
-            OriginInstance = "tests",
-            Document = TaskJson.SerializeDocument(document),
-        };
+        document.Status = TaskState.RUNNING;
+        var stored = SeedTasks.Stored(document, "tenant");
         await provider.GetRequiredService<ITaskStore>().CreateAsync(stored);
         return (taskId, stored);
     }

@@ -162,17 +162,7 @@ public sealed class ProviderJobActivitiesTests(AzuriteFixture azurite) : IAsyncL
         var taskId = Guid.NewGuid().ToString();
         var document = request.ToPublic(taskId, "tenant", DateTimeOffset.UtcNow, new Dictionary<string, string>());
         document.Status = TaskState.RUNNING;
-        await provider.GetRequiredService<ITaskStore>().CreateAsync(new StoredTask
-        {
-            Id = taskId,
-            Tenant = "tenant",
-            TaskType = TaskType.GENERATION,
-            Status = TaskState.RUNNING,
-            CreatedAt = document.CreatedAt,
-            UpdatedAt = document.UpdatedAt,
-            OriginInstance = "tests",
-            Document = TaskJson.SerializeDocument(document),
-        });
+        await provider.GetRequiredService<ITaskStore>().CreateAsync(SeedTasks.Stored(document, "tenant"));
         return taskId;
     }
 

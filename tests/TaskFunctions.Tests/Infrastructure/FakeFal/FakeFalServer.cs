@@ -47,17 +47,12 @@ public sealed class FakeFalServer : IAsyncDisposable
 
     public static async Task<FakeFalServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var server = new FakeFalServer(app);
         app.MapGet("/files/{name}", (string name) =>
             server.files.TryGetValue(name, out var file) ? Results.Bytes(file.Bytes, file.ContentType) : Results.NotFound());
         app.Map("/{**path}", server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        server.BaseUrl = await LoopbackApp.StartAsync(app);
         return server;
     }
 
