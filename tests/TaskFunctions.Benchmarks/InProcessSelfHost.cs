@@ -65,7 +65,30 @@ public sealed class InProcessSelfHost : IAsyncDisposable
         app.MapTasksApi();
         await app.StartAsync();
         var port = int.Parse(environment["SelfHost__Port"], System.Globalization.CultureInfo.InvariantCulture);
-        return new InProcessSelfHost(app, new Uri($"http://127.0.0.1:{port}/"));
+        var host = new InProcessSelfHost(app, new Uri($"http://127.0.0.1:{port}/"));
+        await host.WaitForSidecarAsync();
+        return host;
+    }
+
+    /// <summary>
+    /// A second host in the same process once saw its sidecar refuse connections right after start (every create
+    /// answered 503): wait until a cheap client call goes through, and fail loudly if it never does.
+    /// </summary>
+    private async Task WaitForSidecarAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                await Client.GetInstanceAsync("readiness-probe", getInputsAndOutputs: false);
+                return;
+            }
+            catch (Grpc.Core.RpcException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
     }
 
     /// <summary>Stops the worker and backend (the self-host's lifecycle service), then deletes the task hub so Azurite stays small.</summary>

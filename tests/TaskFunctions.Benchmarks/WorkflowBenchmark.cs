@@ -59,6 +59,7 @@ public static class WorkflowBenchmark
             await RunBareAsync(host.Client, "warm", WarmUp, concurrency, calls);
             Progress("bare baseline");
             bare = await RunBareAsync(host.Client, "bare", tasks, concurrency, calls);
+            Progress($"bare: {bare.PerSecond:F2} tasks/s over {bare.Span.TotalSeconds:F1} s");
         }
 
         Phase real;
@@ -73,6 +74,7 @@ public static class WorkflowBenchmark
             await RunRealAsync(client, host.Client, fal, WarmUp, concurrency, calls);
             Progress("idle dispatch latency");
             idle = await IdleDispatchAsync(client, fal, idleSamples);
+            Progress($"idle dispatch: {idle}");
             Progress("real workflow");
             real = await RunRealAsync(client, host.Client, fal, tasks, concurrency, calls);
             await EnsureNoneFailedAsync(client);
