@@ -1,6 +1,6 @@
 using TaskFunctions.Benchmarks;
 
-// Usage: scripts/bench [accept|list|image|all]  (accept/list need TASKFUNCTIONS_TEST_STORAGE, which scripts/bench sets)
+// Usage: scripts/bench [accept|list|image|workflow|all]  (accept/list/workflow need TASKFUNCTIONS_TEST_STORAGE, which scripts/bench sets)
 var which = args.Length > 0 ? args[0] : "all";
 if (which == "image-peak")
 {
@@ -18,6 +18,11 @@ if (which is "accept" or "all")
 if (which is "list" or "all")
 {
     lines.AddRange(await ListBenchmark.RunAsync(Storage(), totalTasks: 100_000, tenants: 20, samples: 50));
+}
+
+if (which is "workflow" or "all")
+{
+    lines.AddRange(await WorkflowBenchmark.RunAsync(Storage(), tasks: 500, concurrency: 16, idleSamples: 50));
 }
 
 if (which is "image" or "all")
