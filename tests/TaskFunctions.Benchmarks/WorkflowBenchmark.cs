@@ -41,7 +41,7 @@ public static class WorkflowBenchmark
     {
         using var calls = new HttpCallCounter();
         await using var fal = await FakeFalServer.StartAsync();
-        await using var webhooks = await WebhookReceiver.StartAsync();
+        await using var webhooks = await WebhookSink.StartAsync();
         var settings = ProviderTestSettings.For(fal, webhooks);
         foreach (var (key, value) in ProductionPolling)
         {
