@@ -6,7 +6,8 @@ namespace TaskFunctions.Core.Workflow;
 
 /// <summary>
 /// What one attempt produced: result fields by wire name (paths, URLs, text — never bytes), or a classified failure
-/// with whether another attempt may help and how long the provider asked us to wait.
+/// with whether another attempt may help and how long the provider asked us to wait. A successful provider fetch also
+/// carries its journaled calls, so <see cref="TaskNames.CompleteTask"/> records them in the same write.
 /// </summary>
 public sealed record ExecutionOutcome(
     bool Succeeded,
@@ -14,7 +15,8 @@ public sealed record ExecutionOutcome(
     string? Error,
     ErrorCategory? Category,
     bool Retryable = false,
-    TimeSpan? RetryAfter = null)
+    TimeSpan? RetryAfter = null,
+    IReadOnlyList<ServiceRequestRecord>? ServiceRequests = null)
 {
     public static ExecutionOutcome Success(Dictionary<string, JsonElement> results) => new(true, results, null, null);
 

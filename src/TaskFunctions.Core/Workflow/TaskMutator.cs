@@ -16,14 +16,23 @@ public sealed class TaskMutator(ITaskStore store)
     /// (the same instance changed in place, or a new one); a null return writes nothing.
     /// Returns null when the task does not exist; otherwise the document as stored after the call.
     /// </summary>
+    public Task<MutationResult?> MutateAsync(
+        string taskId,
+        Func<TaskPublicBase, TaskPublicBase?> mutate,
+        CancellationToken cancellationToken = default) =>
+        MutateAsync(taskId, null, mutate, cancellationToken);
+
+    /// <summary>As above, starting from <paramref name="initial"/>, the record as the caller has just read it, instead of a
+    /// new read (a concurrent write since then only costs one lost ETag race).</summary>
     public async Task<MutationResult?> MutateAsync(
         string taskId,
+        StoredTask? initial,
         Func<TaskPublicBase, TaskPublicBase?> mutate,
         CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await store.GetAsync(taskId, cancellationToken);
+            var stored = attempt == 1 && initial is not null ? initial : await store.GetAsync(taskId, cancellationToken);
             if (stored is null)
             {
                 return null;

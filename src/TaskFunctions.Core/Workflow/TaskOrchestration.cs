@@ -84,7 +84,7 @@ public static class TaskOrchestration
 
                 if (outcome.Succeeded)
                 {
-                    await context.CallActivityAsync<bool>(TaskNames.CompleteTask, new CompleteTaskInput(taskId, outcome.Results ?? []), Steps);
+                    await context.CallActivityAsync<bool>(TaskNames.CompleteTask, new CompleteTaskInput(taskId, outcome.Results ?? [], outcome.ServiceRequests), Steps);
                     return;
                 }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TaskFunctions.Core.Providers;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
 using TaskFunctions.Core.Telemetry;
@@ -24,6 +25,10 @@ public sealed class CompleteTaskActivity(TaskMutator mutator, IBlobStore blobs, 
             var completed = TaskPatch.Apply(task, fields);
             completed.Status = TaskState.COMPLETED;
             completed.Internal.ActiveJob = null;
+            if (input.ServiceRequests is { Count: > 0 } calls)
+            {
+                ServiceRequestJournal.Append(completed, calls);
+            }
             completed.Progress = 100;
             completed.CompletedAt = now;
             completed.UpdatedAt = now;

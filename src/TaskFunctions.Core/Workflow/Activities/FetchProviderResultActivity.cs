@@ -13,8 +13,8 @@ public sealed class FetchProviderResultActivity(ITaskStore store, TaskMutator mu
     public async Task<ExecutionOutcome> RunAsync(JobStepInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var task = await LoadLiveAsync(input.TaskId, cancellationToken);
-        if (task is null)
+        var live = await LoadLiveAsync(input.TaskId, cancellationToken);
+        if (live is not { Document: var task, Stored: var stored })
         {
             // Cancelled or deleted meanwhile: a late result is not fetched at all.
             return ExecutionOutcome.Failure("The task ended before its result was fetched.", ErrorCategory.CANCELLED);
@@ -40,7 +40,13 @@ public sealed class FetchProviderResultActivity(ITaskStore store, TaskMutator mu
             span?.SetStatus(ActivityStatusCode.Error, outcome.Error);
         }
 
-        await RecordAsync(input.TaskId, log, null, cancellationToken);
+        if (outcome.Succeeded)
+        {
+            // CompleteTask records these calls together with the result: one write instead of two.
+            return outcome with { ServiceRequests = log.Entries.ToList() };
+        }
+
+        await RecordAsync(input.TaskId, log, null, cancellationToken, stored);
         return outcome;
     }
 }

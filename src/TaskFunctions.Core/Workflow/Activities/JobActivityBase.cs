@@ -7,10 +7,14 @@ namespace TaskFunctions.Core.Workflow.Activities;
 /// <summary>Shared reads and writes of the provider-job activities: load a live task, journal calls on the record.</summary>
 public abstract class JobActivityBase(ITaskStore store, TaskMutator mutator, TimeProvider time)
 {
+
     protected TimeProvider Time => time;
 
-    /// <summary>The task document, or null when the task is gone, cleaned up or already terminal (cancelled).</summary>
-    protected async Task<TaskPublicBase?> LoadLiveAsync(string taskId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The task document, or null when the task is gone, cleaned up or already terminal (cancelled). The record read
+    /// here is kept for the activity's one write (<see cref="RecordAsync"/>), which then needs no second read.
+    /// </summary>
+    protected async Task<(StoredTask Stored, TaskPublicBase Document)?> LoadLiveAsync(string taskId, CancellationToken cancellationToken)
     {
         var stored = await store.GetAsync(taskId, cancellationToken);
         if (stored is null)
@@ -19,17 +23,22 @@ public abstract class JobActivityBase(ITaskStore store, TaskMutator mutator, Tim
         }
 
         var task = TaskJson.DeserializeDocument(stored.Document);
-        return task.Status.IsTerminal() || task.Internal.IsDeleted ? null : task;
+        if (task.Status.IsTerminal() || task.Internal.IsDeleted)
+        {
+            return null;
+        }
+
+        return (stored, task);
     }
 
     /// <summary>
     /// Appends the log's calls to service_requests and applies <paramref name="change"/>, even when the task ended
     /// meanwhile (the calls happened); returns false when the task no longer exists or has ended.
     /// </summary>
-    protected async Task<bool> RecordAsync(string taskId, ServiceRequestLog log, Action<TaskPublicBase>? change, CancellationToken cancellationToken)
+    protected async Task<bool> RecordAsync(string taskId, ServiceRequestLog log, Action<TaskPublicBase>? change, CancellationToken cancellationToken, StoredTask? current = null)
     {
         var live = true;
-        var result = await mutator.MutateAsync(taskId, task =>
+        var result = await mutator.MutateAsync(taskId, current, task =>
         {
             live = !task.Status.IsTerminal() && !task.Internal.IsDeleted;
             if (log.Entries.Count == 0 && (change is null || !live))

@@ -22,8 +22,8 @@ public sealed class PollProviderJobActivity(ITaskStore store, TaskMutator mutato
     public async Task<PollJobResult> RunAsync(JobStepInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var task = await LoadLiveAsync(input.TaskId, cancellationToken);
-        if (task is null)
+        var live = await LoadLiveAsync(input.TaskId, cancellationToken);
+        if (live is not { Document: var task, Stored: var stored })
         {
             return new PollJobResult(null, null, TaskEnded: true);
         }
@@ -41,7 +41,7 @@ public sealed class PollProviderJobActivity(ITaskStore store, TaskMutator mutato
         }
 
         var resumeGap = ResumeGap(policies.For(input.Job.Provider).Polling);
-        var live = await RecordAsync(input.TaskId, log, t =>
+        var recorded = await RecordAsync(input.TaskId, log, t =>
         {
             var now = Time.GetUtcNow();
             if (t.Internal.ActiveJob is { } active && active.Job.JobId == input.Job.JobId)
@@ -64,9 +64,9 @@ public sealed class PollProviderJobActivity(ITaskStore store, TaskMutator mutato
             {
                 t.Progress = Math.Max(t.Progress, Progress(status));
             }
-        }, cancellationToken);
+        }, cancellationToken, stored);
 
-        return live ? new PollJobResult(status?.State, status?.Failure ?? failure) : new PollJobResult(null, null, TaskEnded: true);
+        return recorded ? new PollJobResult(status?.State, status?.Failure ?? failure) : new PollJobResult(null, null, TaskEnded: true);
     }
 
     /// <summary>Progress 0–100 from a status: queued low, running from the provider's percent, complete just short of 100.</summary>

@@ -16,17 +16,17 @@ public sealed class SubmitProviderJobActivity(ITaskStore store, TaskMutator muta
     public async Task<SubmitJobResult> RunAsync(JobAttemptInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var task = await LoadLiveAsync(input.TaskId, cancellationToken);
-        if (task is null)
+        var live = await LoadLiveAsync(input.TaskId, cancellationToken);
+        if (live is not { Document: var task, Stored: var stored })
         {
             return new SubmitJobResult(null, null, TaskEnded: true);
         }
 
         var log = NewLog(input.Provider, input.Attempt);
-        if (task.Internal.ActiveJob is { } recorded && recorded.AttemptKey == input.AttemptKey)
+        if (task.Internal.ActiveJob is { } earlier && earlier.AttemptKey == input.AttemptKey)
         {
-            await RecordAsync(input.TaskId, log, t => MarkResumed(t, Time.GetUtcNow()), cancellationToken);
-            return new SubmitJobResult(recorded.Job, null);
+            await RecordAsync(input.TaskId, log, t => MarkResumed(t, Time.GetUtcNow()), cancellationToken, stored);
+            return new SubmitJobResult(earlier.Job, null);
         }
 
         using var span = TaskTelemetry.StartTaskActivity("provider.submit", task.Id, task.TaskType, input.Provider, ActivityKind.Client);
@@ -46,7 +46,7 @@ public sealed class SubmitProviderJobActivity(ITaskStore store, TaskMutator muta
 
         TaskTelemetry.ProviderCall(task.TaskType, input.Provider, Stopwatch.GetElapsedTime(started), job is not null);
         var now = Time.GetUtcNow();
-        var live = await RecordAsync(input.TaskId, log, t =>
+        var recorded = await RecordAsync(input.TaskId, log, t =>
         {
             if (job is not null)
             {
@@ -54,9 +54,9 @@ public sealed class SubmitProviderJobActivity(ITaskStore store, TaskMutator muta
                 ExposeJob(t, job);
                 t.Progress = Math.Max(t.Progress, 1);
             }
-        }, cancellationToken);
+        }, cancellationToken, stored);
 
         // Cancelled between submit and record: the job still exists and the workflow cancels it.
-        return new SubmitJobResult(job, failure, TaskEnded: !live && job is null);
+        return new SubmitJobResult(job, failure, TaskEnded: !recorded && job is null);
     }
 }
