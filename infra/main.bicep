@@ -115,9 +115,10 @@ module storage 'core/storage.bicep' = {
       'face-enhancements'
       'task-documents'
     ]
+    // The global index table; per-tenant index tables (taskindext<hash>) are created by the app on first write.
     tableNames: [
       'tasks'
-      'taskindex'
+      'taskindexall'
     ]
   }
 }

@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Could not commit the index entity of task {TaskId} in {PartitionKey}; a list will settle it")]
     public static partial void IndexCommitFailed(ILogger logger, Exception exception, string taskId, string partitionKey);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "Index table {TableName} exists (created now or before)")]
+    public static partial void IndexTableReady(ILogger logger, string tableName);
+
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Could not undo part of a failed create; lists clean up the orphan")]
     public static partial void CompensationFailed(ILogger logger, Exception exception);
 }

@@ -23,11 +23,13 @@ public sealed class StorageOptions : IValidatableObject
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
     public string TasksTable { get; set; } = "tasks";
 
-    /// <summary>Name of the table holding the list index entities.</summary>
+    /// <summary>
+    /// Prefix of the index tables: <c>{prefix}all</c> for admin lists and <c>{prefix}t{hash}</c> per tenant. At most
+    /// 38 characters, so the 25 characters a tenant table appends stay within the 63-character table name limit.
+    /// </summary>
     [Required]
-    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,37}$")]
     public string TaskIndexTable { get; set; } = "taskindex";
-
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -36,6 +38,13 @@ public sealed class StorageOptions : IValidatableObject
             yield return new ValidationResult(
                 "Set Storage:ConnectionString, or Storage:BlobServiceUri and Storage:TableServiceUri for managed identity.",
                 [nameof(ConnectionString)]);
+        }
+
+        if (TasksTable is not null && TaskIndexTable is not null && IndexTableNames.IsIndexTableName(TaskIndexTable, TasksTable))
+        {
+            yield return new ValidationResult(
+                "Storage:TasksTable must not be a name the index tables under Storage:TaskIndexTable can take.",
+                [nameof(TasksTable), nameof(TaskIndexTable)]);
         }
     }
 }

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Data.Tables.Models;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
@@ -21,12 +23,14 @@ namespace TaskFunctions.Core.Storage;
 /// Doc0..DocN (64 KiB each). Documents over ~900 KB would break the 1 MiB entity limit and go to the blob
 /// container <c>task-documents</c> under <c>{task id}/{version}</c>; the record keeps the blob name. A new
 /// version name per write means a conditional update that loses its race never clobbers the winner's blob.</item>
-/// <item>Index (table <c>Storage:TaskIndexTable</c>): two entities per task, PartitionKey "t:" + encoded tenant
-/// and the global "all" (admin lists), RowKey = inverted creation ticks + "_" + encoded id, so one partition
-/// range query returns newest first and every filter is a server-side $filter inside that partition. Each
-/// carries every column of the record and, when the UTF-8 document fits one binary property, a copy of it.</item>
+/// <item>Index: two entities per task, PartitionKey "t:" + encoded tenant in that tenant's own table and the
+/// global "all" (admin lists) in the global table (<see cref="IndexTableNames"/>: <c>Storage:TaskIndexTable</c> +
+/// "t" + hash, and + "all"), RowKey = inverted creation ticks + "_" + encoded id, so one partition range query
+/// returns newest first and every filter is a server-side $filter inside that partition. Each carries every
+/// column of the record and, when the UTF-8 document fits one binary property, a copy of it. The global table is
+/// created on start, a tenant's table by its first write; a list of a tenant without a table is empty.</item>
 /// </list>
-/// Index copies stay correct without a transaction across the two tables through a write-ahead marker: every
+/// Index copies stay correct without a transaction across the three tables through a write-ahead marker: every
 /// write stamps a fresh <c>Version</c> on the record and first writes the index entities as <c>Pending</c>
 /// with that version (round 1), then writes the record (round 2), then clears <c>Pending</c> conditionally on
 /// the ETags of its own index writes (round 3; a create runs rounds 1 and 2 in parallel). A list serves a
@@ -85,16 +89,22 @@ public sealed class TableTaskStore : ITaskStore
     private const string DocCopyProperty = "DocCopy";
     private const string RecordETagProperty = "RecordETag";
 
+    private readonly TableServiceClient _tables;
     private readonly TableClient _records;
-    private readonly TableClient _index;
+    private readonly string _indexPrefix;
     private readonly BlobContainerClient _documents;
     private readonly ILogger<TableTaskStore> _logger;
+
+    // Index tables this store has created (or found) since it started, by name: one CreateIfNotExists per table,
+    // shared by concurrent writers; a failed creation is dropped so the next write tries again.
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _indexTablesReady = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Uses the table names of <see cref="StorageOptions"/>; the service clients are DI singletons.</summary>
     public TableTaskStore(TableServiceClient tables, BlobServiceClient blobs, IOptions<StorageOptions> options, ILogger<TableTaskStore> logger)
     {
+        _tables = tables;
         _records = tables.GetTableClient(options.Value.TasksTable);
-        _index = tables.GetTableClient(options.Value.TaskIndexTable);
+        _indexPrefix = options.Value.TaskIndexTable;
         _documents = blobs.GetBlobContainerClient(DocumentContainer);
         _logger = logger;
     }
@@ -102,9 +112,10 @@ public sealed class TableTaskStore : ITaskStore
     /// <inheritdoc />
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
+        // Tenant index tables are created by each tenant's first write.
         await Task.WhenAll(
             _records.CreateIfNotExistsAsync(cancellationToken),
-            _index.CreateIfNotExistsAsync(cancellationToken),
+            EnsureIndexTableAsync(IndexTable(TableKeys.GlobalPartition), cancellationToken),
             _documents.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
     }
 
@@ -124,7 +135,7 @@ public sealed class TableTaskStore : ITaskStore
         // and a crash between the two leaves only orphans (index without record) that lists clean up.
         // Upsert, not insert, for the index: a create retried after a crash must succeed.
         var indexWrites = IndexPartitions(task)
-            .Select(partition => _index.UpsertEntityAsync(ToIndexEntity(task, partition, version, pending: true), TableUpdateMode.Replace, cancellationToken))
+            .Select(partition => UpsertIndexEntityAsync(ToIndexEntity(task, partition, version, pending: true), cancellationToken))
             .ToArray();
         var recordWrite = _records.AddEntityAsync(record, cancellationToken);
         try
@@ -186,7 +197,7 @@ public sealed class TableTaskStore : ITaskStore
 
         // Mark first: until the record write below lands and the marker is cleared, lists verify against the record.
         var indexWrites = IndexPartitions(task)
-            .Select(partition => _index.UpsertEntityAsync(ToIndexEntity(task, partition, version, pending: true), TableUpdateMode.Replace, cancellationToken))
+            .Select(partition => UpsertIndexEntityAsync(ToIndexEntity(task, partition, version, pending: true), cancellationToken))
             .ToArray();
         try
         {
@@ -227,7 +238,7 @@ public sealed class TableTaskStore : ITaskStore
         {
             try
             {
-                await _index.UpdateEntityAsync(
+                await IndexTable(partition).UpdateEntityAsync(
                     new TableEntity(partition, rowKey) { [PendingProperty] = true, [VersionProperty] = marker },
                     ETag.All,
                     TableUpdateMode.Merge,
@@ -235,15 +246,15 @@ public sealed class TableTaskStore : ITaskStore
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
-                // Already gone.
+                // Already gone, or the tenant's table never existed.
             }
         }));
 
         await _records.DeleteEntityAsync(TableKeys.Encode(task.Id), RecordRowKey, ETag.All, cancellationToken);
 
         await Task.WhenAll(
-            _index.DeleteEntityAsync(TableKeys.TenantPartition(task.Tenant), rowKey, ETag.All, cancellationToken),
-            _index.DeleteEntityAsync(TableKeys.GlobalPartition, rowKey, ETag.All, cancellationToken),
+            DeleteIndexEntityAsync(TableKeys.TenantPartition(task.Tenant), rowKey, ETag.All, cancellationToken),
+            DeleteIndexEntityAsync(TableKeys.GlobalPartition, rowKey, ETag.All, cancellationToken),
             DeleteDocumentBlobsAsync(task.Id, cancellationToken));
     }
 
@@ -256,12 +267,26 @@ public sealed class TableTaskStore : ITaskStore
             return [];
         }
 
+        var index = IndexTable(query.Tenant is null ? TableKeys.GlobalPartition : TableKeys.TenantPartition(query.Tenant));
+        try
+        {
+            return await ListAsync(index, query, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (IsTableNotFound(ex))
+        {
+            // A tenant's table is created by its first write: none yet means no tasks yet.
+            return [];
+        }
+    }
+
+    private async Task<IReadOnlyList<StoredTask>> ListAsync(TableClient index, TaskListQuery query, CancellationToken cancellationToken)
+    {
         var filter = BuildFilter(query);
         if (query.Skip > 0)
         {
             // Keys only while skipping, so the skipped part of the range costs little bandwidth; the page itself is
             // then one range query starting at the first key it needs.
-            var start = await RowKeyAfterSkipAsync(filter, query.Skip, cancellationToken);
+            var start = await RowKeyAfterSkipAsync(index, filter, query.Skip, cancellationToken);
             if (start is null)
             {
                 return [];
@@ -272,7 +297,7 @@ public sealed class TableTaskStore : ITaskStore
 
         var results = new List<StoredTask>(Math.Min(query.Limit, PageSize));
         var batch = new List<(TableEntity Entry, StoredTask? Copy)>();
-        await foreach (var entry in _index.QueryAsync<TableEntity>(filter, Math.Clamp(query.Limit, 1, PageSize), cancellationToken: cancellationToken))
+        await foreach (var entry in index.QueryAsync<TableEntity>(filter, Math.Clamp(query.Limit, 1, PageSize), cancellationToken: cancellationToken))
         {
             batch.Add((entry, FromIndexCopy(entry, query)));
             if (batch.Count >= query.Limit - results.Count)
@@ -377,6 +402,60 @@ public sealed class TableTaskStore : ITaskStore
 
     private static string[] IndexPartitions(StoredTask task) => [TableKeys.TenantPartition(task.Tenant), TableKeys.GlobalPartition];
 
+    /// <summary>The table holding the index entities of <paramref name="partitionKey"/> (a cheap client; no I/O).</summary>
+    private TableClient IndexTable(string partitionKey) => _tables.GetTableClient(IndexTableNames.ForPartition(_indexPrefix, partitionKey));
+
+    /// <summary>
+    /// Upsert into the entity's index table, creating that table on its first write. If the table has gone since
+    /// (a tenant purge drops it), the cached "created" is forgotten and the write retried once on a new table.
+    /// </summary>
+    private async Task<Response> UpsertIndexEntityAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
+        var table = IndexTable(entity.PartitionKey);
+        await EnsureIndexTableAsync(table, cancellationToken);
+        try
+        {
+            return await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (IsTableNotFound(ex))
+        {
+            ForgetIndexTable(table.Name);
+            await EnsureIndexTableAsync(table, cancellationToken);
+            return await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        }
+    }
+
+    // A missing entity or table answers 404 without throwing: there is nothing to delete either way.
+    private Task<Response> DeleteIndexEntityAsync(string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken) =>
+        IndexTable(partitionKey).DeleteEntityAsync(partitionKey, rowKey, ifMatch, cancellationToken);
+
+    private async Task EnsureIndexTableAsync(TableClient table, CancellationToken cancellationToken)
+    {
+        // Not the caller's token: the creation is shared, and one caller giving up must not fail the others.
+        var ready = _indexTablesReady.GetOrAdd(table.Name, _ => new Lazy<Task>(() => CreateIndexTableAsync(table)));
+        try
+        {
+            await ready.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (ready.Value.IsFaulted || ready.Value.IsCanceled)
+        {
+            _indexTablesReady.TryRemove(KeyValuePair.Create(table.Name, ready));
+            throw;
+        }
+    }
+
+    private async Task CreateIndexTableAsync(TableClient table)
+    {
+        // CreateIfNotExists treats a table created by a racing writer (409) as success.
+        await table.CreateIfNotExistsAsync(CancellationToken.None);
+        Log.IndexTableReady(_logger, table.Name);
+    }
+
+    private void ForgetIndexTable(string tableName) => _indexTablesReady.TryRemove(tableName, out _);
+
+    private static bool IsTableNotFound(RequestFailedException ex) =>
+        ex.Status == 404 && string.Equals(ex.ErrorCode, TableErrorCode.TableNotFound.ToString(), StringComparison.Ordinal);
+
     /// <summary>The task as the index entity's copy has it, or null when the entity must be checked against its record.</summary>
     private static StoredTask? FromIndexCopy(TableEntity entry, TaskListQuery query)
     {
@@ -411,10 +490,10 @@ public sealed class TableTaskStore : ITaskStore
         return Matches(task, query) ? task : null;
     }
 
-    private async Task<string?> RowKeyAfterSkipAsync(string filter, int skip, CancellationToken cancellationToken)
+    private static async Task<string?> RowKeyAfterSkipAsync(TableClient index, string filter, int skip, CancellationToken cancellationToken)
     {
         var skipped = 0;
-        await foreach (var key in _index.QueryAsync<TableEntity>(filter, PageSize, ["RowKey"], cancellationToken))
+        await foreach (var key in index.QueryAsync<TableEntity>(filter, PageSize, ["RowKey"], cancellationToken))
         {
             if (skipped++ == skip)
             {
@@ -491,8 +570,8 @@ public sealed class TableTaskStore : ITaskStore
         {
             var probe = new TableEntity(partition, rowKey);
             return existing is not null && IsIndexEntryOf(probe, existing)
-                ? _index.UpsertEntityAsync(ToIndexEntity(existing, partition), TableUpdateMode.Replace, cancellationToken)
-                : _index.DeleteEntityAsync(partition, rowKey, ETag.All, cancellationToken);
+                ? UpsertIndexEntityAsync(ToIndexEntity(existing, partition), cancellationToken)
+                : DeleteIndexEntityAsync(partition, rowKey, ETag.All, cancellationToken);
         }));
     }
 
@@ -503,7 +582,7 @@ public sealed class TableTaskStore : ITaskStore
         var rowKey = TableKeys.IndexRowKey(task.CreatedAt, task.Id);
         var partitions = IndexPartitions(task);
         await Task.WhenAll(indexWrites.Select((write, i) => write.IsCompletedSuccessfully
-            ? CompensateAsync(() => _index.DeleteEntityAsync(partitions[i], rowKey, write.Result.Headers.ETag ?? ETag.All, CancellationToken.None))
+            ? CompensateAsync(() => DeleteIndexEntityAsync(partitions[i], rowKey, write.Result.Headers.ETag ?? ETag.All, CancellationToken.None))
             : Task.CompletedTask));
     }
 
@@ -519,7 +598,7 @@ public sealed class TableTaskStore : ITaskStore
             try
             {
                 var committed = new TableEntity(partitions[i], rowKey) { [PendingProperty] = false, [RecordETagProperty] = task.ETag.ToString() };
-                await _index.UpdateEntityAsync(committed, write.Result.Headers.ETag ?? ETag.All, TableUpdateMode.Merge, CancellationToken.None);
+                await IndexTable(committed.PartitionKey).UpdateEntityAsync(committed, write.Result.Headers.ETag ?? ETag.All, TableUpdateMode.Merge, CancellationToken.None);
             }
             catch (RequestFailedException ex) when (ex.Status is 412 or 404)
             {
@@ -540,7 +619,7 @@ public sealed class TableTaskStore : ITaskStore
         try
         {
             var committed = new TableEntity(entry.PartitionKey, entry.RowKey) { [PendingProperty] = false, [RecordETagProperty] = task.ETag.ToString() };
-            await _index.UpdateEntityAsync(committed, entry.ETag, TableUpdateMode.Merge, cancellationToken);
+            await IndexTable(committed.PartitionKey).UpdateEntityAsync(committed, entry.ETag, TableUpdateMode.Merge, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
         {
@@ -559,7 +638,7 @@ public sealed class TableTaskStore : ITaskStore
         try
         {
             // Conditional on the ETag as listed: a create retried meanwhile rewrites the entity and keeps it.
-            await _index.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, entry.ETag, cancellationToken);
+            await DeleteIndexEntityAsync(entry.PartitionKey, entry.RowKey, entry.ETag, cancellationToken);
             Log.OrphanIndexDeleted(_logger, entry.PartitionKey, entry.RowKey, id);
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
@@ -576,7 +655,7 @@ public sealed class TableTaskStore : ITaskStore
         // Conditional on the listed ETag, so an in-flight update's own index write always wins over this repair.
         try
         {
-            await _index.UpdateEntityAsync(ToIndexEntity(task, entry.PartitionKey, recordVersion, pending: true), entry.ETag, TableUpdateMode.Replace, cancellationToken);
+            await IndexTable(entry.PartitionKey).UpdateEntityAsync(ToIndexEntity(task, entry.PartitionKey, recordVersion, pending: true), entry.ETag, TableUpdateMode.Replace, cancellationToken);
             Log.StaleIndexRepaired(_logger, task.Id);
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)

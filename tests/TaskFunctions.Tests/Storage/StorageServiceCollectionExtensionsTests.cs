@@ -56,6 +56,42 @@ public sealed class StorageServiceCollectionExtensionsTests(AzuriteFixture azuri
     }
 
     [Fact]
+    public void AddTaskFunctionsStorage_IndexPrefixTooLongForTenantTables_FailsValidation()
+    {
+        using var provider = Build(new()
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:TaskIndexTable"] = "i" + new string('x', IndexTableNames.MaxPrefixLength),
+        });
+
+        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StorageOptions>>().Value);
+    }
+
+    [Fact]
+    public void AddTaskFunctionsStorage_LongestIndexPrefix_PassesValidation()
+    {
+        using var provider = Build(new()
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:TaskIndexTable"] = "i" + new string('x', IndexTableNames.MaxPrefixLength - 1),
+        });
+
+        Assert.Equal(38, provider.GetRequiredService<IOptions<StorageOptions>>().Value.TaskIndexTable.Length);
+    }
+
+    [Fact]
+    public void AddTaskFunctionsStorage_TasksTableNamedLikeAnIndexTable_FailsValidation()
+    {
+        using var provider = Build(new()
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:TasksTable"] = "taskindexall",
+        });
+
+        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StorageOptions>>().Value);
+    }
+
+    [Fact]
     public void AddTaskFunctionsStorage_ServiceUris_BuildsClientsForThoseEndpoints()
     {
         using var provider = Build(new()

@@ -32,7 +32,14 @@ internal sealed class StoreScope : IAsyncDisposable
 
     public TableClient RecordTable => Tables.GetTableClient(Options.TasksTable);
 
-    public TableClient IndexTable => Tables.GetTableClient(Options.TaskIndexTable);
+    /// <summary>The index table the store uses for <paramref name="partitionKey"/>.</summary>
+    public TableClient IndexTable(string partitionKey) => Tables.GetTableClient(IndexTableNames.ForPartition(Options.TaskIndexTable, partitionKey));
+
+    /// <summary>The index table of <paramref name="tenant"/>'s partition.</summary>
+    public TableClient TenantIndexTable(string tenant) => IndexTable(TableKeys.TenantPartition(tenant));
+
+    /// <summary>The index table of the admin partition.</summary>
+    public TableClient GlobalIndexTable => IndexTable(TableKeys.GlobalPartition);
 
     public BlobContainerClient Documents => Blobs.GetBlobContainerClient(TableTaskStore.DocumentContainer);
 
@@ -43,13 +50,31 @@ internal sealed class StoreScope : IAsyncDisposable
         return scope;
     }
 
-    /// <summary>Index entities of one task, across every partition.</summary>
+    /// <summary>Names of the index tables that exist under this scope's prefix.</summary>
+    public async Task<List<string>> IndexTableNamesAsync()
+    {
+        var names = new List<string>();
+        await foreach (var table in Tables.QueryAsync())
+        {
+            if (IndexTableNames.IsIndexTableName(Options.TaskIndexTable, table.Name))
+            {
+                names.Add(table.Name);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>Index entities of one task, across every index table and partition.</summary>
     public async Task<List<TableEntity>> IndexEntitiesOfAsync(string taskId)
     {
         var entities = new List<TableEntity>();
-        await foreach (var entity in IndexTable.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"TaskId eq {taskId}")))
+        foreach (var name in await IndexTableNamesAsync())
         {
-            entities.Add(entity);
+            await foreach (var entity in Tables.GetTableClient(name).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"TaskId eq {taskId}")))
+            {
+                entities.Add(entity);
+            }
         }
 
         return entities;
@@ -58,6 +83,9 @@ internal sealed class StoreScope : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await RecordTable.DeleteAsync();
-        await IndexTable.DeleteAsync();
+        foreach (var name in await IndexTableNamesAsync())
+        {
+            await Tables.DeleteTableAsync(name);
+        }
     }
 }

@@ -140,7 +140,7 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
         // What an update leaves when it dies after marking the index and before its record write.
         foreach (var partition in new[] { TableKeys.TenantPartition(tenant), TableKeys.GlobalPartition })
         {
-            await _scope.IndexTable.UpsertEntityAsync(TableTaskStore.ToIndexEntity(neverWritten, partition), TableUpdateMode.Replace);
+            await _scope.IndexTable(partition).UpsertEntityAsync(TableTaskStore.ToIndexEntity(neverWritten, partition), TableUpdateMode.Replace);
         }
 
         var completed = await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.COMPLETED });
@@ -167,7 +167,7 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
         // What the update leaves when it dies after its record write and before clearing the marker.
         foreach (var entity in await _scope.IndexEntitiesOfAsync(task.Id))
         {
-            await _scope.IndexTable.UpdateEntityAsync(new TableEntity(entity.PartitionKey, entity.RowKey) { ["Pending"] = true }, ETag.All);
+            await _scope.IndexTable(entity.PartitionKey).UpdateEntityAsync(new TableEntity(entity.PartitionKey, entity.RowKey) { ["Pending"] = true }, ETag.All);
         }
 
         var listed = Assert.Single(await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.COMPLETED }));
@@ -186,7 +186,7 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
         await Store.CreateAsync(task);
         foreach (var partition in new[] { TableKeys.TenantPartition(tenant), TableKeys.GlobalPartition })
         {
-            await _scope.IndexTable.UpsertEntityAsync(TableTaskStore.ToIndexEntity(task, partition), TableUpdateMode.Replace);
+            await _scope.IndexTable(partition).UpsertEntityAsync(TableTaskStore.ToIndexEntity(task, partition), TableUpdateMode.Replace);
         }
 
         var repaired = await Store.ListAsync(new TaskListQuery { Tenant = tenant });
@@ -226,7 +226,7 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
             ["TaskId"] = task.Id, ["Tenant"] = tenant, ["TaskType"] = task.TaskType.ToString(), ["Status"] = task.Status.ToString(),
             ["CreatedAt"] = task.CreatedAt, ["IsDeleted"] = false,
         };
-        await _scope.IndexTable.UpsertEntityAsync(legacy, TableUpdateMode.Replace);
+        await _scope.IndexTable(legacy.PartitionKey).UpsertEntityAsync(legacy, TableUpdateMode.Replace);
 
         var first = await Store.ListAsync(new TaskListQuery { Tenant = tenant });
         var second = await Store.ListAsync(new TaskListQuery { Tenant = tenant });
@@ -247,7 +247,7 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
         // What a delete leaves when it dies after removing the record: entities marked with a version no record has.
         foreach (var entity in await _scope.IndexEntitiesOfAsync(task.Id))
         {
-            await _scope.IndexTable.UpdateEntityAsync(
+            await _scope.IndexTable(entity.PartitionKey).UpdateEntityAsync(
                 new TableEntity(entity.PartitionKey, entity.RowKey) { ["Pending"] = true, ["Version"] = Guid.NewGuid().ToString("N") }, ETag.All);
         }
 
@@ -280,7 +280,9 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
         var tenant = TestTasks.NewTenant();
         var tasks = Enumerable.Range(0, 30).Select(i => TestTasks.Create(tenant, TestTasks.BaseTime.AddSeconds(i), status: i % 2 == 0 ? TaskState.COMPLETED : TaskState.FAILED)).ToList();
         var batch = tasks.Select(t => new TableTransactionAction(TableTransactionActionType.Add, TableTaskStore.ToCommittedIndexEntity(t, TableKeys.TenantPartition(tenant)))).ToList();
-        await _scope.IndexTable.SubmitTransactionAsync(batch);
+        var index = _scope.TenantIndexTable(tenant);
+        await index.CreateIfNotExistsAsync();
+        await index.SubmitTransactionAsync(batch);
         var completedNewestFirst = tasks.Where(t => t.Status == TaskState.COMPLETED).Reverse().ToList();
 
         var listed = await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.COMPLETED, Skip = 5, Limit = 4 });

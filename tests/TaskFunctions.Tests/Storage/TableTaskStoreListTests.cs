@@ -217,8 +217,8 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
         var oldOrphan = TestTasks.Create(tenant, TestTasks.BaseTime.AddSeconds(1));
         var youngOrphan = TestTasks.Create(tenant, DateTimeOffset.UtcNow);
         var orphanPartition = TableKeys.TenantPartition(tenant);
-        await _scope.IndexTable.AddEntityAsync(TableTaskStore.ToIndexEntity(oldOrphan, orphanPartition));
-        await _scope.IndexTable.AddEntityAsync(TableTaskStore.ToIndexEntity(youngOrphan, orphanPartition));
+        await _scope.IndexTable(orphanPartition).AddEntityAsync(TableTaskStore.ToIndexEntity(oldOrphan, orphanPartition));
+        await _scope.IndexTable(orphanPartition).AddEntityAsync(TableTaskStore.ToIndexEntity(youngOrphan, orphanPartition));
 
         var listed = await Store.ListAsync(new TaskListQuery { Tenant = tenant, Limit = 1 });
 
@@ -238,7 +238,7 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
             Id = task.Id, Tenant = tenant, TaskType = task.TaskType, Status = task.Status,
             CreatedAt = task.CreatedAt.AddHours(-1), UpdatedAt = task.UpdatedAt, Document = "{}",
         };
-        await _scope.IndexTable.AddEntityAsync(TableTaskStore.ToIndexEntity(lostDuplicate, TableKeys.TenantPartition(tenant)));
+        await _scope.TenantIndexTable(tenant).AddEntityAsync(TableTaskStore.ToIndexEntity(lostDuplicate, TableKeys.TenantPartition(tenant)));
 
         var listed = await Store.ListAsync(new TaskListQuery { Tenant = tenant });
 
@@ -256,7 +256,7 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
         task.Status = TaskState.COMPLETED;
         await Store.UpdateAsync(task);
         // Simulates a crash between the record write and the index write.
-        await _scope.IndexTable.UpsertEntityAsync(staleIndex, TableUpdateMode.Replace);
+        await _scope.TenantIndexTable(tenant).UpsertEntityAsync(staleIndex, TableUpdateMode.Replace);
 
         var runningBeforeRepair = await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.RUNNING });
         var completedAfterRepair = await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.COMPLETED });
@@ -272,11 +272,14 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
     private async Task SeedQuicklyAsync(IReadOnlyList<StoredTask> tasks, IReadOnlyList<StoredTask> withRecords)
     {
         var partitions = new[] { TableKeys.TenantPartition(tasks[0].Tenant), TableKeys.GlobalPartition };
-        var batches = partitions.SelectMany(partition => tasks.Chunk(100).Select(chunk =>
-            chunk.Select(task => new TableTransactionAction(TableTransactionActionType.Add, TableTaskStore.ToIndexEntity(task, partition))).ToList()));
-        foreach (var batch in batches)
+        foreach (var partition in partitions)
         {
-            await _scope.IndexTable.SubmitTransactionAsync(batch);
+            var index = _scope.IndexTable(partition);
+            await index.CreateIfNotExistsAsync();
+            foreach (var chunk in tasks.Chunk(100))
+            {
+                await index.SubmitTransactionAsync(chunk.Select(task => new TableTransactionAction(TableTransactionActionType.Add, TableTaskStore.ToIndexEntity(task, partition))).ToList());
+            }
         }
 
         await Parallel.ForEachAsync(withRecords, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (task, ct) =>
