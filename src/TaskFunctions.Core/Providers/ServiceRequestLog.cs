@@ -43,6 +43,15 @@ public sealed class ServiceRequestLog(ProviderType provider, int attempt, TimePr
 
     public DateTimeOffset Now => time.GetUtcNow();
 
+    /// <summary>Adds calls an earlier step made and did not journal itself.</summary>
+    public void AddRange(IEnumerable<ServiceRequestRecord>? records)
+    {
+        if (records is not null)
+        {
+            entries.AddRange(records);
+        }
+    }
+
     /// <summary>Records one call. <paramref name="url"/> is reduced to scheme, host and path (no query, no user info).</summary>
     public void Add(string method, Uri url, int? statusCode, TimeSpan duration, string? providerRequestId, string? error = null)
     {

@@ -37,4 +37,13 @@ public sealed class StoredTask
 
     /// <summary>ETag of the record entity as last read or written; used for conditional updates.</summary>
     public ETag ETag { get; set; }
+
+    /// <summary>
+    /// The blob holding the document when it was too large for the entity, as of <see cref="ETag"/>; only meaningful
+    /// when <see cref="DocumentLocationKnown"/> (the task was read from, or written to, the store).
+    /// </summary>
+    internal string? DocumentBlobName { get; set; }
+
+    /// <summary>Whether <see cref="DocumentBlobName"/> reflects the stored record, so an update needs no re-read of it.</summary>
+    internal bool DocumentLocationKnown { get; set; }
 }

@@ -190,8 +190,9 @@ public sealed class TableTaskStore : ITaskStore
     {
         ArgumentNullException.ThrowIfNull(task);
 
-        // The old blob name (if any) is only known from the stored record; read it cheaply via $select.
-        var previousBlob = await GetDocumentBlobNameAsync(task.Id, cancellationToken);
+        // The old blob name (if any) is known when the task was read from the store (the update is conditional on that
+        // read's ETag); otherwise read it cheaply via $select.
+        var previousBlob = task.DocumentLocationKnown ? task.DocumentBlobName : await GetDocumentBlobNameAsync(task.Id, cancellationToken);
         var version = NewVersion();
         var (record, blobName) = await ToRecordEntityAsync(task, version, cancellationToken);
 
@@ -217,12 +218,19 @@ public sealed class TableTaskStore : ITaskStore
             throw;
         }
 
+        task.DocumentBlobName = blobName;
+        task.DocumentLocationKnown = true;
         if (previousBlob is not null && previousBlob != blobName)
         {
             await DeleteDocumentBlobAsync(previousBlob);
         }
 
-        await CommitIndexAsync(task, indexWrites);
+        // A task still in flight will be written again soon: its entities stay pending (lists check them against the
+        // record) rather than paying two more writes per step. Settled tasks get exact copies, served without a read.
+        if (task.Status.IsTerminal() || task.IsDeleted)
+        {
+            await CommitIndexAsync(task, indexWrites);
+        }
     }
 
     /// <inheritdoc />
@@ -777,6 +785,8 @@ public sealed class TableTaskStore : ITaskStore
             IsDeleted = entity.GetBoolean(IsDeletedProperty) ?? false,
             Document = await ReadDocumentAsync(entity, cancellationToken),
             ETag = entity.ETag,
+            DocumentBlobName = entity.GetString(DocBlobProperty),
+            DocumentLocationKnown = true,
         };
     }
 

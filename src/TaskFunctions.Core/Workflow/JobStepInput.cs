@@ -6,4 +6,6 @@ namespace TaskFunctions.Core.Workflow;
 /// Input of the poll, result and cancel activities: the recorded job, the attempt it belongs to, and the poll's
 /// sequence number within the attempt (a poll that finds its number already recorded is a re-delivery).
 /// </summary>
-public sealed record JobStepInput(string TaskId, ProviderJob Job, int Attempt, int Step = 0);
+/// <param name="Carried">Calls of an earlier step that did not write the record (a poll that found the job finished),
+/// to be journaled by this one.</param>
+public sealed record JobStepInput(string TaskId, ProviderJob Job, int Attempt, int Step = 0, IReadOnlyList<ServiceRequestRecord>? Carried = null);

@@ -201,7 +201,7 @@ public static class TaskOrchestration
             switch (status.State)
             {
                 case ProviderJobState.Completed:
-                    return await FetchResultAsync(context, step, stage, cancelled);
+                    return await FetchResultAsync(context, step with { Carried = status.ServiceRequests }, stage, cancelled);
                 case ProviderJobState.Failed:
                     return ExecutionOutcome.From(status.Failure ?? new ProviderFailure("The provider reported the job as failed.", ErrorCategory.PROVIDER_ERROR, true));
                 case null when status.Failure is { } failure:
@@ -244,6 +244,7 @@ public static class TaskOrchestration
                 return null;
             }
 
+            step = step with { Carried = null }; // the failed fetch journaled them
             interval = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * stage.Polling.Backoff), stage.Polling.MaxInterval.Ticks));
         }
     }

@@ -104,6 +104,48 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
     }
 
     [Fact]
+    public async Task UpdateAsync_TaskStillInFlight_LeavesEntitiesPendingAndListsTheRecord()
+    {
+        var tenant = TestTasks.NewTenant();
+        var task = TestTasks.Create(tenant, status: TaskState.PENDING);
+        await Store.CreateAsync(task);
+        var read = (await Store.GetAsync(task.Id))!;
+
+        read.Status = TaskState.RUNNING;
+        read.Document = """{"id":"x","task_type":"GENERATION","status":"RUNNING","progress":40}""";
+        await Store.UpdateAsync(read);
+
+        // Not committed (the next step writes again soon), so a list verifies against the record and serves it.
+        Assert.All(await _scope.IndexEntitiesOfAsync(task.Id), entity => Assert.True(entity.GetBoolean("Pending")));
+        var listed = Assert.Single(await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.RUNNING }));
+        Assert.Equal(read.Document, listed.Document);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_TwiceFromOneRead_KeepsTheLargeDocumentBlobCurrent()
+    {
+        // The second update relies on the blob name the first one left on the task (no $select re-read).
+        var tenant = TestTasks.NewTenant();
+        var task = TestTasks.Create(tenant, status: TaskState.RUNNING);
+        await Store.CreateAsync(task);
+        var read = (await Store.GetAsync(task.Id))!;
+        read.Document = """{"id":"x","pad":""" + "\"" + new string('a', 1_200_000) + "\"}";
+        await Store.UpdateAsync(read);
+
+        read.Document = """{"id":"x","pad":""" + "\"" + new string('b', 1_200_000) + "\"}";
+        await Store.UpdateAsync(read);
+
+        Assert.Equal(read.Document, (await Store.GetAsync(task.Id))!.Document);
+        var blobs = 0;
+        await foreach (var blob in _scope.Documents.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, task.Id + "/", default))
+        {
+            blobs++;
+        }
+
+        Assert.Equal(1, blobs); // the first update's blob was removed by the second
+    }
+
+    [Fact]
     public async Task UpdateAsync_LostRace_LeavesNoCopyOfTheLoserListed()
     {
         var tenant = TestTasks.NewTenant();

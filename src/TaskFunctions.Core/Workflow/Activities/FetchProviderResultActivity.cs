@@ -13,16 +13,18 @@ public sealed class FetchProviderResultActivity(ITaskStore store, TaskMutator mu
     public async Task<ExecutionOutcome> RunAsync(JobStepInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var log = NewLog(input.Job.Provider, input.Attempt);
+        log.AddRange(input.Carried);
         var live = await LoadLiveAsync(input.TaskId, cancellationToken);
         if (live is not { Document: var task, Stored: var stored })
         {
             // Cancelled or deleted meanwhile: a late result is not fetched at all.
+            await RecordAsync(input.TaskId, log, null, cancellationToken);
             return ExecutionOutcome.Failure("The task ended before its result was fetched.", ErrorCategory.CANCELLED);
         }
 
         using var span = TaskTelemetry.StartTaskActivity("provider.result", task.Id, task.TaskType, input.Job.Provider, ActivityKind.Client);
         var started = Stopwatch.GetTimestamp();
-        var log = NewLog(input.Job.Provider, input.Attempt);
         ExecutionOutcome outcome;
         try
         {

@@ -40,6 +40,12 @@ public sealed class PollProviderJobActivity(ITaskStore store, TaskMutator mutato
             failure = ex.Failure;
         }
 
+        if (status?.State == ProviderJobState.Completed)
+        {
+            // The result fetch follows at once and CompleteTask writes progress 100: no write here, the calls travel on.
+            return new PollJobResult(ProviderJobState.Completed, null, ServiceRequests: [.. log.Entries]);
+        }
+
         var resumeGap = ResumeGap(policies.For(input.Job.Provider).Polling);
         var recorded = await RecordAsync(input.TaskId, log, t =>
         {
