@@ -13,5 +13,8 @@ public sealed record ProviderFailure(string Message, ErrorCategory Category, boo
     public bool MayRetry => Retryable && Category != ErrorCategory.VALIDATION;
 
     /// <summary>Whether a fallback provider may be tried after this failure (everything but bad input).</summary>
-    public bool MayFallBack => Category != ErrorCategory.VALIDATION;
+    public bool MayFallBack => FallsBackAfter(Category);
+
+    /// <summary>The one fallback rule: bad input would fail on any provider, and a cancelled task has nothing to fall back for.</summary>
+    public static bool FallsBackAfter(ErrorCategory category) => category is not (ErrorCategory.VALIDATION or ErrorCategory.CANCELLED);
 }

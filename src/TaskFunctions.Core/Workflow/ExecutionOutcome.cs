@@ -29,5 +29,5 @@ public sealed record ExecutionOutcome(
     }
 
     /// <summary>Whether a fallback provider may follow this failure (never after bad input).</summary>
-    public bool MayFallBack => !Succeeded && Category != ErrorCategory.VALIDATION && Category != ErrorCategory.CANCELLED;
+    public bool MayFallBack => !Succeeded && Category is { } category && ProviderFailure.FallsBackAfter(category);
 }

@@ -10,7 +10,6 @@ namespace TaskFunctions.Core.Workflow;
 public sealed record ProviderStage(
     ProviderType? Provider,
     StageExecutor Executor,
-    bool IsFallback,
     ProviderRetryOptions Retry,
     ProviderPollingOptions Polling,
     TimeSpan Deadline,

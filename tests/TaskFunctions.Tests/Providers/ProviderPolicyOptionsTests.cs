@@ -31,6 +31,7 @@ public sealed class ProviderPolicyOptionsTests
     [InlineData(ErrorCategory.CONTENT_POLICY, false, false, true)]
     [InlineData(ErrorCategory.RATE_LIMITED, true, true, true)]
     [InlineData(ErrorCategory.AUTHENTICATION, false, false, true)]
+    [InlineData(ErrorCategory.CANCELLED, false, false, false)]
     public void ProviderFailure_Category_DecidesRetryAndFallback(ErrorCategory category, bool retryable, bool mayRetry, bool mayFallBack)
     {
         var failure = new ProviderFailure("x", category, retryable);

@@ -57,17 +57,17 @@ public sealed class StartTaskActivity(TaskMutator mutator, ProviderPolicies poli
 
     private ExecutionPlan Plan(TaskPublicBase task)
     {
-        var stages = new List<ProviderStage> { Stage(task, task.ProviderType, isFallback: false) };
+        var stages = new List<ProviderStage> { Stage(task, task.ProviderType) };
         if (task.FallbackProviderType is { } fallback && !task.Internal.FallbackUsed
             && (fallback != task.ProviderType || !JsonNode.DeepEquals(task.FallbackProviderConfig, task.ProviderConfig)))
         {
-            stages.Add(Stage(task, fallback, isFallback: true));
+            stages.Add(Stage(task, fallback));
         }
 
         return new ExecutionPlan(stages, !string.IsNullOrEmpty(task.Internal.WebhookUrl));
     }
 
-    private ProviderStage Stage(TaskPublicBase task, ProviderType? provider, bool isFallback)
+    private ProviderStage Stage(TaskPublicBase task, ProviderType? provider)
     {
         var (retry, polling) = policies.For(provider);
         var executor = provider is { } p ? ProviderCatalog.Executor(task.TaskType, p) : StageExecutor.Missing;
@@ -75,7 +75,6 @@ public sealed class StartTaskActivity(TaskMutator mutator, ProviderPolicies poli
         return new ProviderStage(
             provider,
             executor,
-            isFallback,
             executor == StageExecutor.Missing ? new ProviderRetryOptions { MaxAttempts = 1 } : retry,
             polling,
             deadline,
