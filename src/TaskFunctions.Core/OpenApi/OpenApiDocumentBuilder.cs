@@ -48,12 +48,18 @@ public static class OpenApiDocumentBuilder
 
         AddValidationErrors(schemas);
 
-        // Capabilities are chosen per provider and travel as plain strings; the contract names the type anyway.
+        // Capability lists travel as plain strings (other names are kept, not interpreted); these are the ones the service acts on.
         schemas.Add("ProviderCapability", new JsonObject
         {
             ["type"] = "string",
             ["title"] = "ProviderCapability",
-            ["description"] = "A provider capability name, e.g. UPSCALE_2X, UPSCALE_4X, UPSCALE_8X, UPSCALE_FLOAT or OUTPUT_SIZE.",
+            ["enum"] = new JsonArray([.. Enum.GetNames<ProviderCapability>().Select(name => (JsonNode?)JsonValue.Create(name))]),
+            ["description"] = "What a provider (its app or model) can do, listed in active_provider_capabilities / "
+                + "fallback_provider_capabilities or declared in configuration (Providers:Fal:Capabilities:{TaskType}). REFINE: "
+                + "upscale_factor 2, 4 or 8 needs UPSCALE_2X, UPSCALE_4X or UPSCALE_8X; any other factor needs UPSCALE_FLOAT "
+                + "(the provider gets upscale_factor); no factor needs OUTPUT_SIZE (the provider gets image_size: the target, or "
+                + "twice the input). Create answers 422 at upscale_factor when active_provider_capabilities lack the one needed; "
+                + "a fallback whose capabilities lack it is skipped.",
         });
 
         return new JsonObject

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using TaskFunctions.Core.Api;
 
 namespace TaskFunctions.Core.Tasks;
 
@@ -50,6 +51,26 @@ public sealed class CreateRefineTask : CreateTaskBase
 
     public override IReadOnlyList<ImageInput> GetImageInputs() =>
         [new ImageInput("base_image_url", BaseImageUrl, false)];
+
+    public override IEnumerable<ValidationErrorItem> ValidateRules()
+    {
+        foreach (var error in base.ValidateRules())
+        {
+            yield return error;
+        }
+
+        if (!UpscaleEnabled && !FaceDetailEnabled)
+        {
+            yield return ValueError("at least one of upscale_enabled and face_detail_enabled must be true");
+        }
+
+        // The spec's capability rule, checked here when the caller states what its provider can do.
+        if (ActiveProviderCapabilities is { } capabilities
+            && RefineUpscaleMode.Refusal(UpscaleFactor, UpscaleEnabled, capabilities) is { } refusal)
+        {
+            yield return ValueError(refusal, "upscale_factor");
+        }
+    }
 
     protected override TaskPublicBase CreatePublic(IReadOnlyDictionary<string, string> storedInputPaths) => new RefineTaskPublic
     {

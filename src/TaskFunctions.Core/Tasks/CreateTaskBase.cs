@@ -62,6 +62,16 @@ public abstract class CreateTaskBase
         {
             yield return ValueError("a fallback on the same provider_type needs a different fallback_provider_config");
         }
+
+        if (ProviderType is { } primary && !TaskProviders.Runs(TaskType, primary))
+        {
+            yield return ValueError(TaskProviders.Unsupported(TaskType, primary), "provider_type");
+        }
+
+        if (FallbackProviderType is { } second && !TaskProviders.Runs(TaskType, second))
+        {
+            yield return ValueError(TaskProviders.Unsupported(TaskType, second), "fallback_provider_type");
+        }
     }
 
     /// <summary>Builds the PENDING task document for this request.</summary>

@@ -14,6 +14,11 @@ public sealed class ProviderCatalogTests
     [InlineData(TaskType.EXPERIMENTAL_FAL, ProviderType.FAL)]
     [InlineData(TaskType.IMAGE_ADJUSTER, ProviderType.LOCAL)]
     [InlineData(TaskType.BACKGROUND_FIX, ProviderType.LOCAL)]
+    [InlineData(TaskType.VIDEO_GENERATION, ProviderType.FAL)]
+    [InlineData(TaskType.LLM_INTERACTION, ProviderType.FAL)]
+    [InlineData(TaskType.BACKGROUND_REMOVAL, ProviderType.FAL)]
+    [InlineData(TaskType.DETAIL_ENHANCER, ProviderType.FAL)]
+    [InlineData(TaskType.FACE_ENHANCER, ProviderType.FAL)]
     public void DefaultProvider_KindWithExecutor_IsThatExecutorsProvider(TaskType kind, ProviderType provider)
     {
         Assert.Equal(provider, ProviderCatalog.DefaultProvider(kind));
@@ -23,9 +28,19 @@ public sealed class ProviderCatalogTests
     [Theory]
     [InlineData(TaskType.GENERATION, ProviderType.REPLICATE)]
     [InlineData(TaskType.IMAGE_ADJUSTER, ProviderType.FAL)]
-    [InlineData(TaskType.VIDEO_GENERATION, ProviderType.FAL)]
+    [InlineData(TaskType.VIDEO_GENERATION, ProviderType.LOCAL)]
+    [InlineData(TaskType.BACKGROUND_FIX, ProviderType.FAL)]
     public void Executor_PairWithoutImplementation_IsMissing(TaskType kind, ProviderType provider) =>
         Assert.Equal(StageExecutor.Missing, ProviderCatalog.Executor(kind, provider));
+
+    [Fact]
+    public void Executor_EveryKindOnItsDefaultProvider_IsNotMissing()
+    {
+        foreach (var kind in TaskKinds.All)
+        {
+            Assert.NotEqual(StageExecutor.Missing, ProviderCatalog.Executor(kind, ProviderCatalog.DefaultProvider(kind)));
+        }
+    }
 
     [Theory]
     [InlineData(ProviderJobState.Queued, 5, null, 1 + 8.0 / 6)]
