@@ -13,6 +13,8 @@ public sealed class WorkflowFunctions(
     PollProviderJobActivity pollProviderJob,
     FetchProviderResultActivity fetchProviderResult,
     CancelProviderJobActivity cancelProviderJob,
+    ScoreFaceAttemptActivity scoreFaceAttempt,
+    FinishRefineActivity finishRefine,
     RecordAttemptFailureActivity recordAttemptFailure,
     ActivateFallbackActivity activateFallback,
     CompleteTaskActivity completeTask,
@@ -28,8 +30,8 @@ public sealed class WorkflowFunctions(
         startTask.RunAsync(taskId, context.CancellationToken);
 
     [Function(TaskNames.ExecuteLocalTask)]
-    public Task<ExecutionOutcome> ExecuteLocalTask([ActivityTrigger] string taskId, FunctionContext context) =>
-        executeLocalTask.RunAsync(taskId, context.CancellationToken);
+    public Task<ExecutionOutcome> ExecuteLocalTask([ActivityTrigger] LocalTaskInput input, FunctionContext context) =>
+        executeLocalTask.RunAsync(input, context.CancellationToken);
 
     [Function(TaskNames.SubmitProviderJob)]
     public Task<SubmitJobResult> SubmitProviderJob([ActivityTrigger] JobAttemptInput input, FunctionContext context) =>
@@ -46,6 +48,14 @@ public sealed class WorkflowFunctions(
     [Function(TaskNames.CancelProviderJob)]
     public Task<bool> CancelProviderJob([ActivityTrigger] JobStepInput input, FunctionContext context) =>
         cancelProviderJob.RunAsync(input, context.CancellationToken);
+
+    [Function(TaskNames.ScoreFaceAttempt)]
+    public Task<double> ScoreFaceAttempt([ActivityTrigger] FaceScoreInput input, FunctionContext context) =>
+        scoreFaceAttempt.RunAsync(input, context.CancellationToken);
+
+    [Function(TaskNames.FinishRefine)]
+    public Task<ExecutionOutcome> FinishRefine([ActivityTrigger] FinishRefineInput input, FunctionContext context) =>
+        finishRefine.RunAsync(input, context.CancellationToken);
 
     [Function(TaskNames.RecordAttemptFailure)]
     public Task<bool> RecordAttemptFailure([ActivityTrigger] AttemptFailureInput input, FunctionContext context) =>

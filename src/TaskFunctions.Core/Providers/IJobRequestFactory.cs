@@ -12,5 +12,6 @@ public interface IJobRequestFactory
 
     bool Supports(TaskType taskType);
 
-    Task<ProviderJobRequest> CreateAsync(TaskPublicBase task, CancellationToken cancellationToken);
+    /// <summary>The request of one job of the task (<paramref name="part"/>: which one, for kinds with several).</summary>
+    Task<ProviderJobRequest> CreateAsync(TaskPublicBase task, JobPart part, CancellationToken cancellationToken);
 }

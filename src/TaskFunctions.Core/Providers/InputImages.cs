@@ -12,7 +12,13 @@ public sealed class InputImages(IBlobStore blobs)
     /// <exception cref="ProviderException">VALIDATION when the input is not a stored file.</exception>
     public async Task<string> DataUriAsync(string field, string? storedPath, CancellationToken cancellationToken)
     {
-        var bytes = await ReadAsync(field, storedPath, cancellationToken);
+        return DataUri(await ReadAsync(field, storedPath, cancellationToken));
+    }
+
+    /// <summary>An image's bytes as a data URI typed by its magic bytes.</summary>
+    public static string DataUri(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
         var mediaType = SafeImageDecoder.Sniff(bytes) switch
         {
             ImageFormatKind.Jpeg => "image/jpeg",

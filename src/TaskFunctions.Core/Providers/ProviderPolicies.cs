@@ -16,4 +16,11 @@ public sealed class ProviderPolicies(IOptions<FalOptions> fal)
         ProviderType.FAL => (fal.Value.Retry, fal.Value.Polling),
         _ => (SingleAttempt, NoPolling),
     };
+
+    /// <summary>What the configured default app of <paramref name="provider"/> for <paramref name="taskType"/> declares it can do.</summary>
+    public IReadOnlyList<string> DeclaredCapabilities(ProviderType? provider, TaskType taskType) => provider switch
+    {
+        ProviderType.FAL => fal.Value.CapabilitiesOf(taskType),
+        _ => [],
+    };
 }

@@ -26,11 +26,28 @@ public sealed class ProviderResultWriter(IBlobStore blobs, SafeHttpFetcher fetch
         .OfType<string>()
         .ToHashSet(StringComparer.Ordinal);
 
-    public async Task<ExecutionOutcome> WriteAsync(TaskPublicBase task, ProviderOutput output, CancellationToken cancellationToken)
+    /// <summary>Result key of a non-main part's stored file (see <see cref="JobPart"/>).</summary>
+    public const string PartPath = "path";
+
+    /// <summary>Result keys of a part's provider-reported face findings (present only when reported).</summary>
+    public const string PartFaceDetected = "face_detected", PartLpips = "lpips", PartDists = "dists";
+
+    /// <summary>
+    /// Stores the output of one job. The main job's output becomes the kind's result fields; any other part's first image
+    /// is stored as <c>{task_id}/{part stem}.{ext}</c> and returned under <see cref="PartPath"/>, with the provider's face
+    /// findings, for the workflow to combine.
+    /// </summary>
+    public async Task<ExecutionOutcome> WriteAsync(TaskPublicBase task, ProviderOutput output, JobPart part, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(part);
         var container = TaskKinds.Container(task.TaskType);
+        if (part.Kind != JobPartKind.Main)
+        {
+            return await WritePartAsync(task.Id, container, output, part, cancellationToken);
+        }
+
         var wanted = Wanted(task.TaskType, output.Files);
         if (wanted.Count > MaxFiles)
         {
@@ -42,10 +59,14 @@ public sealed class ProviderResultWriter(IBlobStore blobs, SafeHttpFetcher fetch
         {
             for (var i = 0; i < wanted.Count; i++)
             {
-                var path = await CopyAsync(task.Id, container, wanted[i], i, cancellationToken);
+                var stem = i == 0 ? "result" : string.Create(CultureInfo.InvariantCulture, $"result-{i}");
+                var path = await CopyAsync(task.Id, container, wanted[i], stem, cancellationToken);
                 if (path is null)
                 {
-                    return Failure($"Output file {i + 1} of the provider is not a PNG, JPEG or WebP image.");
+                    await DeleteAsync(stored, cancellationToken);
+                    return Failure(wanted[i].Kind == ProviderFileKind.Video
+                        ? "The provider's output is not an MP4 video (no ISO BMFF ftyp box)."
+                        : $"Output file {i + 1} of the provider is not a PNG, JPEG or WebP image.");
                 }
 
                 stored.Add((wanted[i], path));
@@ -56,17 +77,68 @@ public sealed class ProviderResultWriter(IBlobStore blobs, SafeHttpFetcher fetch
         catch (OutboundRequestException ex)
         {
             await DeleteAsync(stored, cancellationToken);
-            var transient = ex.Kind is OutboundFailure.Timeout or OutboundFailure.Network or OutboundFailure.HttpStatus;
-            return ExecutionOutcome.From(new ProviderFailure(
-                $"Copying the provider's output failed: {ex.Message}",
-                transient ? ErrorCategory.PROVIDER_UNAVAILABLE : ErrorCategory.PROVIDER_ERROR,
-                transient));
+            return CopyFailure(ex);
         }
         catch (InvalidImageException ex)
         {
             await DeleteAsync(stored, cancellationToken);
             return Failure($"The provider's output image was refused: {ex.Message}");
         }
+    }
+
+    private async Task<ExecutionOutcome> WritePartAsync(string taskId, string container, ProviderOutput output, JobPart part, CancellationToken cancellationToken)
+    {
+        if (output.Files.FirstOrDefault(f => f.Kind == ProviderFileKind.Image) is not { } file)
+        {
+            return Failure("The provider returned no image.");
+        }
+
+        string? path;
+        try
+        {
+            path = await CopyAsync(taskId, container, file, part.BlobStem, cancellationToken);
+        }
+        catch (OutboundRequestException ex)
+        {
+            return CopyFailure(ex);
+        }
+        catch (InvalidImageException ex)
+        {
+            return Failure($"The provider's output image was refused: {ex.Message}");
+        }
+
+        if (path is null)
+        {
+            return Failure("The provider's output is not a PNG, JPEG or WebP image.");
+        }
+
+        var results = new Dictionary<string, JsonElement>(StringComparer.Ordinal) { [PartPath] = Element(path) };
+        if (output.Faces is { } faces)
+        {
+            AddIfSet(results, PartFaceDetected, faces.FaceDetected);
+            AddIfSet(results, PartLpips, faces.LpipsScore);
+            AddIfSet(results, PartDists, faces.DistsScore);
+        }
+
+        return ExecutionOutcome.Success(results);
+    }
+
+    private static void AddIfSet<T>(Dictionary<string, JsonElement> results, string key, T? value)
+        where T : struct
+    {
+        if (value is { } set)
+        {
+            results[key] = JsonSerializer.SerializeToElement(set);
+        }
+    }
+
+    private static ExecutionOutcome CopyFailure(OutboundRequestException ex)
+    {
+        var transient = ex.Kind is OutboundFailure.Timeout or OutboundFailure.Network or OutboundFailure.HttpStatus;
+        return ExecutionOutcome.From(new ProviderFailure(
+            $"Copying the provider's output failed: {ex.Message}",
+            transient ? ErrorCategory.PROVIDER_UNAVAILABLE : ErrorCategory.PROVIDER_ERROR,
+            transient));
     }
 
     private static List<ProviderFile> Wanted(TaskType taskType, IReadOnlyList<ProviderFile> files) => taskType switch
@@ -101,6 +173,12 @@ public sealed class ProviderResultWriter(IBlobStore blobs, SafeHttpFetcher fetch
                 }
 
                 results["result_text"] = Element(output.Text);
+                if (output.Usage is { } usage)
+                {
+                    AddIfSet(results, "input_tokens", usage.InputTokens);
+                    AddIfSet(results, "output_tokens", usage.OutputTokens);
+                }
+
                 break;
             case TaskType.BACKGROUND_REMOVAL:
                 if (stored.Count == 0)
@@ -131,8 +209,8 @@ public sealed class ProviderResultWriter(IBlobStore blobs, SafeHttpFetcher fetch
         return ExecutionOutcome.Success(results);
     }
 
-    /// <summary>Downloads one file and stores it; null when an image output is not a decodable image format.</summary>
-    private async Task<string?> CopyAsync(string taskId, string container, ProviderFile file, int index, CancellationToken cancellationToken)
+    /// <summary>Downloads one file and stores it as <c>{taskId}/{stem}.{ext}</c>; null when an image is not a decodable image format or a video not an MP4.</summary>
+    private async Task<string?> CopyAsync(string taskId, string container, ProviderFile file, string stem, CancellationToken cancellationToken)
     {
         var url = file.Url;
         if (url.Scheme != Uri.UriSchemeHttps && !(url.Scheme == Uri.UriSchemeHttp && plainHttpHosts.Contains(HostPort.Key(url.Host, url.Port))))
@@ -157,16 +235,31 @@ public sealed class ProviderResultWriter(IBlobStore blobs, SafeHttpFetcher fetch
                 return null;
             }
         }
+        else if (file.Kind == ProviderFileKind.Video)
+        {
+            if (!IsIsoBmff(fetched.Content))
+            {
+                return null;
+            }
+
+            (extension, contentType) = ("mp4", "video/mp4");
+        }
         else
         {
             contentType = file.ContentType ?? fetched.ContentType ?? "application/octet-stream";
-            extension = ExtensionOf(file.FileName) ?? (file.Kind == ProviderFileKind.Video ? "mp4" : "bin");
+            extension = ExtensionOf(file.FileName) ?? "bin";
         }
 
-        var name = index == 0 ? $"{taskId}/result.{extension}" : string.Create(CultureInfo.InvariantCulture, $"{taskId}/result-{index}.{extension}");
+        var name = $"{taskId}/{stem}.{extension}";
         using var content = new MemoryStream(fetched.Content, writable: false);
         return await blobs.UploadAsync(container, name, content, contentType, cancellationToken);
     }
+
+    /// <summary>An MP4/MOV file starts with an ISO BMFF box whose type is <c>ftyp</c> (bytes 4–7), after a 32-bit box size of at least 8.</summary>
+    public static bool IsIsoBmff(ReadOnlySpan<byte> content) =>
+        content.Length >= 12
+        && System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(content) is 1 or >= 8
+        && content.Slice(4, 4).SequenceEqual("ftyp"u8);
 
     private static string? ExtensionOf(string? fileName)
     {

@@ -28,6 +28,15 @@ public sealed record ExecutionOutcome(
         return new(false, null, failure.Message, failure.Category, failure.MayRetry, failure.RetryAfter);
     }
 
+    /// <summary>
+    /// A LOCAL BACKGROUND_FIX whose base image has no alpha cut-out: the workflow gets the person mask from the
+    /// background-removal provider and runs the step again with it.
+    /// </summary>
+    public bool NeedsPersonMask { get; init; }
+
+    /// <summary>The stage never ran (no executor, or its capabilities cannot serve the request): the next stage may still.</summary>
+    public bool Skipped { get; init; }
+
     /// <summary>Whether a fallback provider may follow this failure (never after bad input).</summary>
-    public bool MayFallBack => !Succeeded && Category is { } category && ProviderFailure.FallsBackAfter(category);
+    public bool MayFallBack => !Succeeded && (Skipped || (Category is { } category && ProviderFailure.FallsBackAfter(category)));
 }

@@ -8,4 +8,8 @@ namespace TaskFunctions.Core.Workflow;
 /// </summary>
 /// <param name="Carried">Calls of an earlier step that did not write the record (a poll that found the job finished),
 /// to be journaled by this one.</param>
-public sealed record JobStepInput(string TaskId, ProviderJob Job, int Attempt, int Step = 0, IReadOnlyList<ServiceRequestRecord>? Carried = null);
+/// <param name="Part">Which of the task's jobs this is; its result is stored accordingly.</param>
+public sealed record JobStepInput(string TaskId, ProviderJob Job, int Attempt, int Step = 0, IReadOnlyList<ServiceRequestRecord>? Carried = null, JobPart? Part = null)
+{
+    public JobPart JobPart => Part ?? JobPart.Main;
+}

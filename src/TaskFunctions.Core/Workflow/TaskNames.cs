@@ -24,6 +24,12 @@ public static class TaskNames
     /// <summary>Best-effort cancel of a provider job.</summary>
     public const string CancelProviderJob = nameof(CancelProviderJob);
 
+    /// <summary>FACE_ENHANCER: SSIM of one attempt's output against the input image.</summary>
+    public const string ScoreFaceAttempt = nameof(ScoreFaceAttempt);
+
+    /// <summary>REFINE: the last pass's output brought to the exact target size and stored as the result.</summary>
+    public const string FinishRefine = nameof(FinishRefine);
+
     /// <summary>Appends a failed attempt's message (and counts the retry that follows).</summary>
     public const string RecordAttemptFailure = nameof(RecordAttemptFailure);
 
@@ -49,6 +55,6 @@ public static class TaskNames
     public static IReadOnlyList<string> Activities { get; } =
     [
         StartTask, ExecuteLocalTask, SubmitProviderJob, PollProviderJob, FetchProviderResult, CancelProviderJob,
-        RecordAttemptFailure, ActivateFallback, CompleteTask, FailTask, DeliverWebhook,
+        ScoreFaceAttempt, FinishRefine, RecordAttemptFailure, ActivateFallback, CompleteTask, FailTask, DeliverWebhook,
     ];
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.DurableTask;
 using TaskFunctions.Core.Providers;
 using TaskFunctions.Core.Tasks;
@@ -58,8 +59,8 @@ public static class TaskOrchestration
 
     private static async Task ExecuteAsync(TaskOrchestrationContext context, string taskId, ExecutionPlan plan, Task cancelled)
     {
+        var run = new Run(context, taskId, plan, cancelled);
         ExecutionOutcome? last = null;
-        var attempt = 0;
         for (var stage = 0; stage < plan.Stages.Count; stage++)
         {
             var provider = plan.Stages[stage];
@@ -73,66 +74,214 @@ public static class TaskOrchestration
                 await context.CallActivityAsync<bool>(TaskNames.ActivateFallback, taskId, Steps);
             }
 
-            for (var tryOnProvider = 1; tryOnProvider <= provider.Retry.MaxAttempts; tryOnProvider++)
+            if (provider.Executor == StageExecutor.Missing)
             {
-                attempt++;
-                var outcome = await RunAttemptAsync(context, taskId, provider, stage, attempt, cancelled);
-                if (outcome is null || outcome.Category == ErrorCategory.CANCELLED)
-                {
-                    return; // cancelled: the cancel route already wrote CANCELLED
-                }
-
-                if (outcome.Succeeded)
-                {
-                    await context.CallActivityAsync<bool>(TaskNames.CompleteTask, new CompleteTaskInput(taskId, outcome.Results ?? [], outcome.ServiceRequests), Steps);
-                    return;
-                }
-
-                last = outcome;
-                var retry = outcome.Retryable && tryOnProvider < provider.Retry.MaxAttempts;
-                var error = plan.Stages.Count > 1 ? $"[{provider.Provider?.ToString() ?? "no provider"}] {outcome.Error}" : outcome.Error ?? "Attempt failed.";
-                await context.CallActivityAsync<bool>(TaskNames.RecordAttemptFailure, new AttemptFailureInput(taskId, error, retry), Steps);
-                if (!retry)
-                {
-                    break;
-                }
-
-                // Durable timers may fire up to about a second early on the Azure Storage backend: a provider's
-                // Retry-After gets that second on top, so the retry never arrives before the time it asked for.
-                var retryAfter = outcome.RetryAfter is { } asked ? asked + TimerSlack : (TimeSpan?)null;
-                if (await DelayAsync(context, provider.Retry.DelayBefore(tryOnProvider, retryAfter), cancelled))
-                {
-                    return;
-                }
+                // Nothing to run here (no executor, or capabilities that cannot serve the request): say so and move on.
+                last = ExecutionOutcome.Failure(provider.MissingMessage ?? "No executor.", provider.SkipCategory) with { Skipped = true };
+                await context.CallActivityAsync<bool>(TaskNames.RecordAttemptFailure, new AttemptFailureInput(taskId, run.Prefix(provider, null) + last.Error, false), Steps);
+                continue;
             }
 
-            if (last?.Category == ErrorCategory.CANCELLED)
+            var outcome = await RunStageAsync(run, provider, stage);
+            if (outcome is null || outcome.Category == ErrorCategory.CANCELLED)
             {
+                return; // cancelled: the cancel route already wrote CANCELLED
+            }
+
+            if (outcome.Succeeded)
+            {
+                await context.CallActivityAsync<bool>(TaskNames.CompleteTask, new CompleteTaskInput(taskId, outcome.Results ?? [], outcome.ServiceRequests), Steps);
                 return;
             }
+
+            last = outcome;
         }
 
         await context.CallActivityAsync<bool>(TaskNames.FailTask, new FailTaskInput(taskId, null, last?.Category ?? ErrorCategory.INTERNAL), Steps);
     }
 
-    /// <summary>One attempt on one provider; null when the task was cancelled meanwhile.</summary>
-    private static async Task<ExecutionOutcome?> RunAttemptAsync(
-        TaskOrchestrationContext context, string taskId, ProviderStage stage, int stageIndex, int attempt, Task cancelled)
+    /// <summary>One stage in the kind's shape; the outcome's results are the task's result fields. Null when cancelled.</summary>
+    private static Task<ExecutionOutcome?> RunStageAsync(Run run, ProviderStage stage, int stageIndex)
     {
-        switch (stage.Executor)
+        if (stage.Executor == StageExecutor.Local)
         {
-            case StageExecutor.Local:
-                return await RunLocalAsync(context, taskId, cancelled);
-            case StageExecutor.Job:
-                return await RunJobAsync(context, taskId, stage, stageIndex, attempt, cancelled);
-            default:
-                return ExecutionOutcome.Failure(stage.MissingMessage ?? "No executor.", ErrorCategory.INTERNAL);
+            return RunLocalStageAsync(run, stage, stageIndex);
+        }
+
+        return run.Plan.Shape switch
+        {
+            WorkflowShape.Batch => RunBatchAsync(run, stage, stageIndex),
+            WorkflowShape.Passes => RunPassesAsync(run, stage, stageIndex),
+            WorkflowShape.QualityLoop => RunQualityLoopAsync(run, stage, stageIndex),
+            _ => RunWithRetriesAsync(run, stage, stageIndex, JobPart.Main),
+        };
+    }
+
+    /// <summary>A LOCAL step; a background fix without an alpha cut-out first gets its person mask from the mask provider.</summary>
+    private static async Task<ExecutionOutcome?> RunLocalStageAsync(Run run, ProviderStage stage, int stageIndex)
+    {
+        var outcome = await RunWithRetriesAsync(run, stage, stageIndex, null);
+        if (outcome is not { NeedsPersonMask: true } || run.Plan.MaskStage is not { } maskStage || run.MaskPath is not null)
+        {
+            return outcome;
+        }
+
+        var mask = await RunWithRetriesAsync(run, maskStage, stageIndex, new JobPart(JobPartKind.Mask));
+        if (mask is null || !mask.Succeeded)
+        {
+            return mask;
+        }
+
+        run.MaskPath = PathOf(mask);
+        return await RunWithRetriesAsync(run, stage, stageIndex, null);
+    }
+
+    /// <summary>Every image its own job, in order; images done on an earlier stage are kept. All or nothing.</summary>
+    private static async Task<ExecutionOutcome?> RunBatchAsync(Run run, ProviderStage stage, int stageIndex)
+    {
+        for (var i = 0; i < run.Plan.BatchSize; i++)
+        {
+            if (run.BatchPaths.ContainsKey(i))
+            {
+                continue;
+            }
+
+            var outcome = await RunWithRetriesAsync(run, stage, stageIndex, new JobPart(JobPartKind.Image, i));
+            if (outcome is null || !outcome.Succeeded)
+            {
+                return outcome;
+            }
+
+            run.BatchPaths[i] = PathOf(outcome);
+        }
+
+        var paths = Enumerable.Range(0, run.Plan.BatchSize).Select(i => run.BatchPaths[i]).ToList();
+        return ExecutionOutcome.Success(new Dictionary<string, JsonElement> { ["result_image_paths"] = JsonSerializer.SerializeToElement(paths) });
+    }
+
+    /// <summary>REFINE: upscale, then face detail over its output, each a job; then the local finish (exact target size).</summary>
+    private static async Task<ExecutionOutcome?> RunPassesAsync(Run run, ProviderStage stage, int stageIndex)
+    {
+        string? source = null;
+        foreach (var (kind, enabled) in new[] { (JobPartKind.Upscale, run.Plan.Upscale), (JobPartKind.FaceDetail, run.Plan.FaceDetail) })
+        {
+            if (!enabled)
+            {
+                continue;
+            }
+
+            var outcome = await RunWithRetriesAsync(run, stage, stageIndex, new JobPart(kind, 0, source));
+            if (outcome is null || !outcome.Succeeded)
+            {
+                return outcome;
+            }
+
+            source = PathOf(outcome);
+        }
+
+        return source is null
+            ? ExecutionOutcome.Failure("REFINE has no pass enabled.", ErrorCategory.VALIDATION)
+            : await run.Context.CallActivityAsync<ExecutionOutcome>(TaskNames.FinishRefine, new FinishRefineInput(run.TaskId, source), Steps);
+    }
+
+    /// <summary>
+    /// FACE_ENHANCER's quality loop: each attempt a durable provider job (with the provider's retries), scored by SSIM
+    /// against the input; the first attempt at or above the gate ends the loop, otherwise the most similar is kept. A
+    /// crash resumes at the attempt it was in: finished attempts are in history and never submitted again.
+    /// </summary>
+    private static async Task<ExecutionOutcome?> RunQualityLoopAsync(Run run, ProviderStage stage, int stageIndex)
+    {
+        var gate = run.Plan.Quality ?? new QualityGate(1, 0);
+        (string Path, double Ssim, ExecutionOutcome Outcome)? best = null;
+        bool? faceDetected = null;
+        var attempt = 0;
+        while (attempt < gate.MaxAttempts)
+        {
+            attempt++;
+            var outcome = await RunWithRetriesAsync(run, stage, stageIndex, new JobPart(JobPartKind.FaceAttempt, attempt));
+            if (outcome is null || !outcome.Succeeded)
+            {
+                return outcome;
+            }
+
+            var path = PathOf(outcome);
+            var ssim = await run.Context.CallActivityAsync<double>(TaskNames.ScoreFaceAttempt, new FaceScoreInput(run.TaskId, path), Steps);
+            faceDetected = Reported<bool>(outcome, ProviderResultWriter.PartFaceDetected) ?? faceDetected;
+            if (best is null || ssim > best.Value.Ssim)
+            {
+                best = (path, ssim, outcome);
+            }
+
+            if (ssim >= gate.MinSsim)
+            {
+                break;
+            }
+        }
+
+        var chosen = best!.Value;
+        return ExecutionOutcome.Success(new Dictionary<string, JsonElement>
+        {
+            ["result_image_path"] = JsonSerializer.SerializeToElement(chosen.Path),
+            ["attempts_used"] = JsonSerializer.SerializeToElement(attempt),
+            ["final_ssim_score"] = JsonSerializer.SerializeToElement(Math.Round(chosen.Ssim, 6)),
+            ["face_detected"] = JsonSerializer.SerializeToElement(Reported<bool>(chosen.Outcome, ProviderResultWriter.PartFaceDetected) ?? faceDetected ?? false),
+            ["final_lpips_score"] = JsonSerializer.SerializeToElement(Reported<double>(chosen.Outcome, ProviderResultWriter.PartLpips)),
+            ["final_dists_score"] = JsonSerializer.SerializeToElement(Reported<double>(chosen.Outcome, ProviderResultWriter.PartDists)),
+        });
+    }
+
+    /// <summary>
+    /// One job (or the local step when <paramref name="part"/> is null) under the stage's retry policy: each failed
+    /// attempt is recorded, retryable ones wait (Retry-After honoured) and go again. Returns the success or the last
+    /// failure (its message naming the part, e.g. <c>input_image_paths[1]: ...</c>); null when cancelled.
+    /// </summary>
+    private static async Task<ExecutionOutcome?> RunWithRetriesAsync(Run run, ProviderStage stage, int stageIndex, JobPart? part)
+    {
+        var context = run.Context;
+        for (var tryOnProvider = 1; ; tryOnProvider++)
+        {
+            var attempt = ++run.Attempts;
+            var outcome = part is null
+                ? await RunLocalAsync(context, new LocalTaskInput(run.TaskId, run.MaskPath), run.Cancelled)
+                : await RunJobAsync(context, run.TaskId, stage, part, stageIndex, attempt, run.Cancelled);
+            if (outcome is null || outcome.Succeeded || outcome.Category == ErrorCategory.CANCELLED || outcome.NeedsPersonMask)
+            {
+                return outcome;
+            }
+
+            var error = run.Prefix(stage, part) + (outcome.Error ?? "Attempt failed.");
+            var retry = outcome.Retryable && tryOnProvider < stage.Retry.MaxAttempts;
+            await context.CallActivityAsync<bool>(TaskNames.RecordAttemptFailure, new AttemptFailureInput(run.TaskId, error, retry), Steps);
+            if (!retry)
+            {
+                return outcome with { Error = error };
+            }
+
+            // Durable timers may fire up to about a second early on the Azure Storage backend: a provider's
+            // Retry-After gets that second on top, so the retry never arrives before the time it asked for.
+            var retryAfter = outcome.RetryAfter is { } asked ? asked + TimerSlack : (TimeSpan?)null;
+            if (await DelayAsync(context, stage.Retry.DelayBefore(tryOnProvider, retryAfter), run.Cancelled))
+            {
+                return null;
+            }
         }
     }
 
-    private static async Task<ExecutionOutcome?> RunLocalAsync(TaskOrchestrationContext context, string taskId, Task cancelled)
+    private static string PathOf(ExecutionOutcome outcome) =>
+        outcome.Results is { } results && results.TryGetValue(ProviderResultWriter.PartPath, out var path) && path.GetString() is { } text
+            ? text
+            : throw new InvalidOperationException("A provider part succeeded without a stored file.");
+
+    private static T? Reported<T>(ExecutionOutcome outcome, string key)
+        where T : struct =>
+        outcome.Results is { } results && results.TryGetValue(key, out var value) && value.ValueKind is not JsonValueKind.Null
+            ? value.Deserialize<T>()
+            : null;
+
+    private static async Task<ExecutionOutcome?> RunLocalAsync(TaskOrchestrationContext context, LocalTaskInput input, Task cancelled)
     {
-        var execution = context.CallActivityAsync<ExecutionOutcome>(TaskNames.ExecuteLocalTask, taskId, Steps);
+        var taskId = input.TaskId;
+        var execution = context.CallActivityAsync<ExecutionOutcome>(TaskNames.ExecuteLocalTask, input, Steps);
         if (await Task.WhenAny(execution, cancelled) == cancelled)
         {
             // The in-flight step is short (one I/O step): wait for it and hand its result to CompleteTask, which
@@ -165,9 +314,11 @@ public static class TaskOrchestration
 
     /// <summary>The monitor pattern: submit, then wait on durable timers (woken by a cancel) and poll until done or the deadline.</summary>
     private static async Task<ExecutionOutcome?> RunJobAsync(
-        TaskOrchestrationContext context, string taskId, ProviderStage stage, int stageIndex, int attempt, Task cancelled)
+        TaskOrchestrationContext context, string taskId, ProviderStage stage, JobPart part, int stageIndex, int attempt, Task cancelled)
     {
-        var submitted = await context.CallActivityAsync<SubmitJobResult>(TaskNames.SubmitProviderJob, new JobAttemptInput(taskId, stageIndex, attempt, stage.Provider ?? ProviderType.LOCAL), Steps);
+        var named = part.Kind == JobPartKind.Main ? null : part; // the main job keeps the inputs' original shape in history
+        var submitted = await context.CallActivityAsync<SubmitJobResult>(
+            TaskNames.SubmitProviderJob, new JobAttemptInput(taskId, stageIndex, attempt, stage.Provider ?? ProviderType.LOCAL, named), Steps);
         if (submitted.TaskEnded)
         {
             return null;
@@ -178,7 +329,7 @@ public static class TaskOrchestration
             return ExecutionOutcome.From(submitted.Failure ?? new ProviderFailure("The provider accepted no job.", ErrorCategory.PROVIDER_ERROR, true));
         }
 
-        var step = new JobStepInput(taskId, job, attempt);
+        var step = new JobStepInput(taskId, job, attempt, Part: named);
         var deadline = context.CurrentUtcDateTime + stage.Deadline;
         var interval = stage.Polling.FirstInterval;
         var pollFailures = 0;
@@ -286,5 +437,31 @@ public static class TaskOrchestration
         }
 
         return false;
+    }
+
+    /// <summary>What one orchestration run carries between stages: attempts counted across stages and parts, finished batch images, the mask.</summary>
+    private sealed class Run(TaskOrchestrationContext context, string taskId, ExecutionPlan plan, Task cancelled)
+    {
+        public TaskOrchestrationContext Context { get; } = context;
+
+        public string TaskId { get; } = taskId;
+
+        public ExecutionPlan Plan { get; } = plan;
+
+        public Task Cancelled { get; } = cancelled;
+
+        /// <summary>Jobs and local steps run so far; each job's submit key is unique because of it.</summary>
+        public int Attempts { get; set; }
+
+        public Dictionary<int, string> BatchPaths { get; } = [];
+
+        public string? MaskPath { get; set; }
+
+        /// <summary>"[FAL] input_image_paths[1]: " — the provider when there are several stages, the part when it has a name.</summary>
+        public string Prefix(ProviderStage stage, JobPart? part)
+        {
+            var provider = Plan.Stages.Count > 1 ? $"[{stage.Provider?.ToString() ?? "no provider"}] " : string.Empty;
+            return part?.Label is { } label ? $"{provider}{label}: " : provider;
+        }
     }
 }

@@ -8,11 +8,13 @@ public static class WorkflowCatalog
     public static IReadOnlyList<ActivityRegistration> Activities { get; } =
     [
         Register<StartTaskActivity, string, StartTaskResult>(TaskNames.StartTask),
-        Register<ExecuteLocalTaskActivity, string, ExecutionOutcome>(TaskNames.ExecuteLocalTask),
+        Register<ExecuteLocalTaskActivity, LocalTaskInput, ExecutionOutcome>(TaskNames.ExecuteLocalTask),
         Register<SubmitProviderJobActivity, JobAttemptInput, SubmitJobResult>(TaskNames.SubmitProviderJob),
         Register<PollProviderJobActivity, JobStepInput, PollJobResult>(TaskNames.PollProviderJob),
         Register<FetchProviderResultActivity, JobStepInput, ExecutionOutcome>(TaskNames.FetchProviderResult),
         Register<CancelProviderJobActivity, JobStepInput, bool>(TaskNames.CancelProviderJob),
+        Register<ScoreFaceAttemptActivity, FaceScoreInput, double>(TaskNames.ScoreFaceAttempt),
+        Register<FinishRefineActivity, FinishRefineInput, ExecutionOutcome>(TaskNames.FinishRefine),
         Register<RecordAttemptFailureActivity, AttemptFailureInput, bool>(TaskNames.RecordAttemptFailure),
         Register<ActivateFallbackActivity, string, bool>(TaskNames.ActivateFallback),
         Register<CompleteTaskActivity, CompleteTaskInput, bool>(TaskNames.CompleteTask),

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TaskFunctions.Tests.Infrastructure;
 
 namespace TaskFunctions.Tests.Infra;
 
@@ -18,6 +19,23 @@ public sealed class FunctionAppTemplateTests
         "Providers__OpenAI__ApiKey",
         "Webhooks__SigningSecret",
     };
+
+    [Fact]
+    public void AppSettings_ProviderAppsAndFaceQuality_MatchTheLocalSample()
+    {
+        var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
+        var kindSettings = sample
+            .Where(p => (p.Key.StartsWith("Providers__Fal__", StringComparison.Ordinal) && (p.Key.EndsWith("AppId", StringComparison.Ordinal) || p.Key.Contains("__Capabilities__", StringComparison.Ordinal)))
+                || p.Key.StartsWith("FaceQuality__", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.True(kindSettings.Count >= 14, "expected the fal app, capability and face-quality settings in the sample");
+        foreach (var (key, value) in kindSettings)
+        {
+            Assert.True(Settings.ContainsKey(key), $"{key} is in local.settings.sample.json but not in the app settings of infra/app/api.bicep");
+            Assert.Equal(value!.GetValue<string>(), (string?)Settings[key]);
+        }
+    }
 
     [Fact]
     public void Plan_Sku_IsFlexConsumption()

@@ -31,7 +31,7 @@ public sealed class ExecuteLocalTaskActivityTests(AzuriteFixture azurite)
         using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(TaskTelemetry.SourceName).AddInMemoryExporter(spans).Build();
         using var meters = Sdk.CreateMeterProviderBuilder().AddMeter(TaskTelemetry.SourceName).AddInMemoryExporter(metrics).Build();
 
-        var outcome = await provider.GetRequiredService<ExecuteLocalTaskActivity>().RunAsync(taskId);
+        var outcome = await provider.GetRequiredService<ExecuteLocalTaskActivity>().RunAsync(new LocalTaskInput(taskId));
 
         Assert.True(outcome.Succeeded, outcome.Error);
         var path = outcome.Results!["result_image_path"].GetString()!;
@@ -61,7 +61,7 @@ public sealed class ExecuteLocalTaskActivityTests(AzuriteFixture azurite)
         using var garbage = new MemoryStream([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4, 5, 6, 7, 8]);
         await provider.GetRequiredService<IBlobStore>().UploadAsync(stored.InputImagePath[..slash], stored.InputImagePath[(slash + 1)..], garbage, "image/png");
 
-        var outcome = await provider.GetRequiredService<ExecuteLocalTaskActivity>().RunAsync(taskId);
+        var outcome = await provider.GetRequiredService<ExecuteLocalTaskActivity>().RunAsync(new LocalTaskInput(taskId));
 
         Assert.False(outcome.Succeeded);
         Assert.Equal(ErrorCategory.VALIDATION, outcome.Category);

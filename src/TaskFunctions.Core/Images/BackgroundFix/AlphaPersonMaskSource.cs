@@ -6,7 +6,8 @@ namespace TaskFunctions.Core.Images.BackgroundFix;
 /// <summary>Takes the person from the base image's alpha channel: alpha ≥ 128 is person, anything below is background.</summary>
 /// <remarks>
 /// The mask is hard (0 or 1); the fixer softens it. An image without a single non-opaque pixel (a JPEG, an RGB PNG,
-/// an opaque WebP) cannot be separated this way and is refused rather than recoloured as one big background.
+/// an opaque WebP) cannot be separated this way and is refused (<see cref="PersonMaskUnavailableException"/>) rather than
+/// recoloured as one big background; the workflow then takes the mask from the background-removal provider.
 /// </remarks>
 public sealed class AlphaPersonMaskSource : IPersonMaskSource
 {
@@ -40,8 +41,8 @@ public sealed class AlphaPersonMaskSource : IPersonMaskSource
 
         if (!anyTransparency)
         {
-            throw new InvalidImageException(
-                "base_image has no alpha channel to separate the person; configure a background-removal provider");
+            throw new PersonMaskUnavailableException(
+                "base_image has no alpha channel to separate the person; the background-removal provider makes the mask");
         }
 
         return Task.FromResult(mask);

@@ -53,12 +53,18 @@ public sealed class BackgroundFixer
     }
 
     /// <summary>Recolours the background of <paramref name="baseImage"/> and writes the result as PNG to <paramref name="output"/>.</summary>
-    /// <exception cref="InvalidImageException">An input is not an acceptable image, the base image cannot be separated,
-    /// or the palette has no opaque pixel.</exception>
+    /// <exception cref="InvalidImageException">An input is not an acceptable image, or the palette has no opaque pixel.</exception>
     /// <exception cref="ArgumentException">The request is out of range (see <see cref="BackgroundFixRequest.From"/>).</exception>
+    /// <exception cref="PersonMaskUnavailableException">The mask source cannot separate the person (an opaque photo for the alpha source).</exception>
+    public Task<BackgroundFixResult> FixAsync(
+        Stream baseImage, Stream paletteImage, BackgroundFixRequest request, Stream output, CancellationToken ct) =>
+        FixAsync(baseImage, paletteImage, request, output, null, ct);
+
+    /// <summary>As above, with the person mask taken from <paramref name="personMask"/> (the fixer's own source when null).</summary>
     public async Task<BackgroundFixResult> FixAsync(
-        Stream baseImage, Stream paletteImage, BackgroundFixRequest request, Stream output, CancellationToken ct)
+        Stream baseImage, Stream paletteImage, BackgroundFixRequest request, Stream output, IPersonMaskSource? personMask, CancellationToken ct)
     {
+        var maskSource = personMask ?? this.maskSource;
         ArgumentNullException.ThrowIfNull(baseImage);
         ArgumentNullException.ThrowIfNull(paletteImage);
         ArgumentNullException.ThrowIfNull(request);

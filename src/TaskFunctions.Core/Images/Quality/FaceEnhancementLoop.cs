@@ -12,6 +12,8 @@ namespace TaskFunctions.Core.Images.Quality;
 /// Enhancers are stochastic, so a refused output is retried; after <see cref="FaceQualityOptions.MaxAttempts"/>
 /// the most similar output is returned with <see cref="FaceEnhancementOutcome.PassedThreshold"/> false, leaving
 /// the decision to fail or deliver to the caller.
+/// The durable workflow runs the same gate with each attempt a provider job (<c>TaskOrchestration</c>'s quality loop)
+/// and <see cref="SimilarityAsync"/> as its scoring step.
 /// </remarks>
 public sealed class FaceEnhancementLoop(IOptions<FaceQualityOptions> options, ImageDecodeOptions decodeOptions)
 {
@@ -66,6 +68,22 @@ public sealed class FaceEnhancementLoop(IOptions<FaceQualityOptions> options, Im
             best.DistsScore,
             best.FaceDetected ?? faceDetected,
             bestSsim >= settings.MinSsim);
+    }
+
+    /// <summary>
+    /// SSIM of an enhancer's <paramref name="output"/> against its <paramref name="input"/> on luma, the output brought to the
+    /// input's size first (enhancers often upscale) — the gate each quality-loop attempt is judged by.
+    /// </summary>
+    /// <exception cref="InvalidImageException">Either image is not acceptable.</exception>
+    public async Task<double> SimilarityAsync(byte[] input, byte[] output, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        using var source = await SafeImageDecoder.DecodeAsync(new MemoryStream(input, writable: false), decodeOptions, ct);
+        using var enhanced = await SafeImageDecoder.DecodeAsync(new MemoryStream(output, writable: false), decodeOptions, ct);
+        var inputLuma = Ssim.LumaPlane(source, source.Width, source.Height);
+        var outputLuma = Ssim.LumaPlane(enhanced, source.Width, source.Height);
+        return Ssim.Compute(inputLuma, outputLuma, source.Width, source.Height);
     }
 
     private async Task<double> ScoreAsync(

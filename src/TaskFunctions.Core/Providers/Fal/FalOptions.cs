@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Providers.Fal;
 
@@ -33,6 +34,53 @@ public sealed class FalOptions : IValidatableObject
     [Required]
     public string RefineAppId { get; set; } = "fal-ai/clarity-upscaler";
 
+    /// <summary>Text-to-video app (VIDEO_GENERATION without an input image).</summary>
+    [Required]
+    public string VideoAppId { get; set; } = "fal-ai/kling-video/v2.1/standard/text-to-video";
+
+    /// <summary>Image-to-video app (VIDEO_GENERATION with <c>input_image_data</c> / <c>input_image_url</c>).</summary>
+    [Required]
+    public string ImageToVideoAppId { get; set; } = "fal-ai/kling-video/v2.1/standard/image-to-video";
+
+    /// <summary>LLM app (LLM_INTERACTION without images); <c>provider_config.model</c> picks the model it routes to.</summary>
+    [Required]
+    public string LlmAppId { get; set; } = "fal-ai/any-llm";
+
+    /// <summary>Vision LLM app (LLM_INTERACTION with <c>input_images</c>).</summary>
+    [Required]
+    public string VisionLlmAppId { get; set; } = "fal-ai/any-llm/vision";
+
+    /// <summary>Background-removal app: BACKGROUND_REMOVAL, and the person mask of BACKGROUND_FIX on photos without alpha.</summary>
+    [Required]
+    public string BackgroundRemovalAppId { get; set; } = "fal-ai/birefnet/v2";
+
+    /// <summary>Multi-image edit app that carries a reference's detail onto the base image (DETAIL_ENHANCER).</summary>
+    [Required]
+    public string DetailEnhancerAppId { get; set; } = "fal-ai/flux-pro/kontext/max/multi";
+
+    /// <summary>Face restoration app (FACE_ENHANCER), one job per quality-loop attempt.</summary>
+    [Required]
+    public string FaceEnhancerAppId { get; set; } = "fal-ai/codeformer";
+
+    /// <summary>Image-to-image app of REFINE's face-detail pass (<c>face_detail_*</c> fields).</summary>
+    [Required]
+    public string FaceDetailAppId { get; set; } = "fal-ai/flux/dev/image-to-image";
+
+    /// <summary>
+    /// What the default app of each kind can do, by task type: comma-separated <see cref="ProviderCapability"/> names
+    /// (e.g. <c>Providers:Fal:Capabilities:REFINE</c>). Used when a task states no capabilities of its own.
+    /// </summary>
+    public Dictionary<string, string> Capabilities { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [nameof(TaskType.REFINE)] = "UPSCALE_2X,UPSCALE_4X,UPSCALE_FLOAT,OUTPUT_SIZE",
+    };
+
+    /// <summary>The declared capabilities of the kind's default app (empty when none are declared).</summary>
+    public IReadOnlyList<string> CapabilitiesOf(TaskType taskType) =>
+        Capabilities.TryGetValue(taskType.ToString(), out var list) && list is not null
+            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [];
+
     public ProviderRetryOptions Retry { get; set; } = new();
 
     public ProviderPollingOptions Polling { get; set; } = new();
@@ -42,6 +90,23 @@ public sealed class FalOptions : IValidatableObject
         if (!BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && BaseUrl.Scheme != Uri.UriSchemeHttp))
         {
             yield return new ValidationResult("Providers:Fal:BaseUrl must be an absolute http(s) URL.", [nameof(BaseUrl)]);
+        }
+
+        foreach (var (kind, list) in Capabilities)
+        {
+            if (!Enum.TryParse<TaskType>(kind, ignoreCase: false, out _))
+            {
+                yield return new ValidationResult($"Providers:Fal:Capabilities:{kind}: not a task type.", [nameof(Capabilities)]);
+            }
+
+            foreach (var name in (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!Enum.TryParse<ProviderCapability>(name, ignoreCase: false, out _))
+                {
+                    yield return new ValidationResult(
+                        $"Providers:Fal:Capabilities:{kind}: '{name}' is not one of {string.Join(", ", Enum.GetNames<ProviderCapability>())}.", [nameof(Capabilities)]);
+                }
+            }
         }
 
         foreach (var result in Nested(Retry, "Retry").Concat(Nested(Polling, "Polling")))

@@ -20,6 +20,50 @@ public static partial class FalOutputParser
         return files;
     }
 
+    /// <summary>The text of an LLM app's result (<c>output</c>, any-llm's field, or <c>text</c>); null when there is none.</summary>
+    public static string? FindText(JsonNode? output) =>
+        output is JsonObject obj ? RawString(obj["output"]) ?? RawString(obj["text"]) : null;
+
+    /// <summary>Token usage when the app reports it (<c>usage.prompt_tokens/completion_tokens</c> or <c>input_tokens/output_tokens</c>).</summary>
+    public static TokenUsage? FindUsage(JsonNode? output)
+    {
+        if (output is not JsonObject { } obj || obj["usage"] is not JsonObject usage)
+        {
+            return null;
+        }
+
+        var input = IntOf(usage["prompt_tokens"]) ?? IntOf(usage["input_tokens"]);
+        var completion = IntOf(usage["completion_tokens"]) ?? IntOf(usage["output_tokens"]);
+        return input is null && completion is null ? null : new TokenUsage(input, completion);
+    }
+
+    /// <summary>
+    /// Face findings when the app reports them: <c>face_detected</c>, else a <c>faces</c> list or <c>num_faces</c> count;
+    /// <c>lpips</c>/<c>lpips_score</c> and <c>dists</c>/<c>dists_score</c>. Null when it reports none of these.
+    /// </summary>
+    public static FaceReport? FindFaces(JsonNode? output)
+    {
+        if (output is not JsonObject obj)
+        {
+            return null;
+        }
+
+        bool? detected = obj["face_detected"] is JsonValue flag && flag.TryGetValue<bool>(out var value) ? value
+            : obj["faces"] is JsonArray faces ? faces.Count > 0
+            : IntOf(obj["num_faces"]) is { } count ? count > 0
+            : null;
+        var lpips = DoubleOf(obj["lpips"]) ?? DoubleOf(obj["lpips_score"]);
+        var dists = DoubleOf(obj["dists"]) ?? DoubleOf(obj["dists_score"]);
+        return detected is null && lpips is null && dists is null ? null : new FaceReport(detected, lpips, dists);
+    }
+
+    private static string? RawString(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static int? IntOf(JsonNode? node) => node is JsonValue value && value.TryGetValue<int>(out var number) ? number : null;
+
+    private static double? DoubleOf(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<double>(out var number) && double.IsFinite(number) ? number : null;
+
     private static void Walk(JsonNode? node, string path, ProviderFileKind? impliedKind, List<ProviderFile> files, HashSet<string> seen)
     {
         switch (node)

@@ -118,7 +118,9 @@ public sealed partial class FalQueueClient : IJobProvider
             : e.StatusCode == 400 && !HasDetailList(e.Json) ? NotFinished(e)
             : FalErrorClassifier.Classify(e.StatusCode, e.Headers, e.Body, log.Now), cancellationToken).ConfigureAwait(false);
 
-        return new ProviderOutput(exchange.Json, FalOutputParser.FindFiles(exchange.Json), Text: null, exchange.RequestId ?? job.JobId);
+        var json = exchange.Json;
+        return new ProviderOutput(
+            json, FalOutputParser.FindFiles(json), FalOutputParser.FindText(json), exchange.RequestId ?? job.JobId, FalOutputParser.FindUsage(json), FalOutputParser.FindFaces(json));
     }
 
     public async Task<bool> CancelAsync(ProviderJob job, ServiceRequestLog log, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TaskFunctions.Core.Images;
 using TaskFunctions.Core.Images.BackgroundFix;
 using TaskFunctions.Core.Images.Subject;
@@ -20,11 +21,13 @@ public sealed partial class ExecuteLocalTaskActivity(
     ImageAdjuster adjuster,
     MarginAdjuster marginAdjuster,
     BackgroundFixer backgroundFixer,
-    ILogger<ExecuteLocalTaskActivity> logger) : ITaskActivity<string, ExecutionOutcome>
+    IOptions<ImageDecodeOptions> decode,
+    ILogger<ExecuteLocalTaskActivity> logger) : ITaskActivity<LocalTaskInput, ExecutionOutcome>
 {
-    public async Task<ExecutionOutcome> RunAsync(string taskId, CancellationToken cancellationToken = default)
+    public async Task<ExecutionOutcome> RunAsync(LocalTaskInput input, CancellationToken cancellationToken = default)
     {
-        var stored = await store.GetAsync(taskId, cancellationToken);
+        ArgumentNullException.ThrowIfNull(input);
+        var stored = await store.GetAsync(input.TaskId, cancellationToken);
         if (stored is null)
         {
             return ExecutionOutcome.Failure("Task no longer exists.", ErrorCategory.CANCELLED);
@@ -36,7 +39,7 @@ public sealed partial class ExecuteLocalTaskActivity(
         var outcome = task switch
         {
             ImageAdjusterTaskPublic adjust => await AdjustImageAsync(adjust, cancellationToken),
-            BackgroundFixTaskPublic fix => await FixBackgroundAsync(fix, cancellationToken),
+            BackgroundFixTaskPublic fix => await FixBackgroundAsync(fix, input.MaskPath, cancellationToken),
             _ => ExecutionOutcome.Failure(ProviderCatalog.MissingMessage(task.TaskType, task.ProviderType), ErrorCategory.INTERNAL),
         };
         TaskTelemetry.ProviderCall(task.TaskType, ProviderType.LOCAL, Stopwatch.GetElapsedTime(started), outcome.Succeeded);
@@ -110,8 +113,20 @@ public sealed partial class ExecuteLocalTaskActivity(
         });
     }
 
-    private async Task<ExecutionOutcome> FixBackgroundAsync(BackgroundFixTaskPublic task, CancellationToken cancellationToken)
+    private async Task<ExecutionOutcome> FixBackgroundAsync(BackgroundFixTaskPublic task, string? maskPath, CancellationToken cancellationToken)
     {
+        IPersonMaskSource? personMask = null;
+        if (maskPath is not null)
+        {
+            var (mask, maskFailure) = await ReadInputAsync("person mask", maskPath, cancellationToken);
+            if (maskFailure is not null)
+            {
+                return maskFailure;
+            }
+
+            personMask = new CutoutPersonMaskSource(mask!, decode.Value);
+        }
+
         var request = TaskJson.ReadCreateRequest<CreateBackgroundFixTask>(task);
         BackgroundFixRequest fixRequest;
         try
@@ -143,7 +158,12 @@ public sealed partial class ExecuteLocalTaskActivity(
                 BackgroundFixResult result;
                 try
                 {
-                    result = await backgroundFixer.FixAsync(baseImage!, palette!, fixRequest, output, cancellationToken);
+                    result = await backgroundFixer.FixAsync(baseImage!, palette!, fixRequest, output, personMask, cancellationToken);
+                }
+                catch (PersonMaskUnavailableException ex)
+                {
+                    // An opaque photo: the workflow asks the background-removal provider for a cut-out and comes back.
+                    return ExecutionOutcome.Failure(ex.Message, ErrorCategory.VALIDATION) with { NeedsPersonMask = maskPath is null };
                 }
                 catch (InvalidImageException ex)
                 {
@@ -158,6 +178,22 @@ public sealed partial class ExecuteLocalTaskActivity(
                     ["result_image_path"] = JsonSerializer.SerializeToElement(path),
                 });
             }
+        }
+    }
+
+    private async Task<(byte[]? Bytes, ExecutionOutcome? Failure)> ReadInputAsync(string field, string? storedPath, CancellationToken cancellationToken)
+    {
+        var (stream, failure) = await OpenInputAsync(field, storedPath, cancellationToken);
+        if (failure is not null)
+        {
+            return (null, failure);
+        }
+
+        await using (stream)
+        {
+            using var copy = new MemoryStream();
+            await stream!.CopyToAsync(copy, cancellationToken);
+            return (copy.ToArray(), null);
         }
     }
 

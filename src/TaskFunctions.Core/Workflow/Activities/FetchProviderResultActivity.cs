@@ -29,7 +29,7 @@ public sealed class FetchProviderResultActivity(ITaskStore store, TaskMutator mu
         try
         {
             var output = await registry.Provider(input.Job.Provider).GetResultAsync(input.Job, log, cancellationToken);
-            outcome = await writer.WriteAsync(task, output, cancellationToken);
+            outcome = await writer.WriteAsync(task, output, input.JobPart, cancellationToken);
         }
         catch (ProviderException ex)
         {

@@ -1,17 +1,24 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using TaskFunctions.Core.Images.Quality;
 using TaskFunctions.Core.Providers;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Workflow.Activities;
 
 /// <summary>
-/// PENDING → RUNNING and the execution plan (primary then fallback provider, each with its configured policy);
-/// a task found already RUNNING is being resumed after an interruption.
+/// PENDING → RUNNING and the execution plan (primary then fallback provider, each with its configured policy and
+/// checked against its own capabilities; the shape of the kind's work); a task found already RUNNING is being resumed
+/// after an interruption.
 /// </summary>
-public sealed class StartTaskActivity(TaskMutator mutator, ProviderPolicies policies, TimeProvider time) : ITaskActivity<string, StartTaskResult>
+public sealed class StartTaskActivity(TaskMutator mutator, ProviderPolicies policies, IOptions<FaceQualityOptions> faceQuality, TimeProvider time)
+    : ITaskActivity<string, StartTaskResult>
 {
     /// <summary>Value written to executor_type while this service runs a task.</summary>
     public const string ExecutorType = "durable-functions";
+
+    /// <summary>The provider that makes the person mask of a LOCAL background fix on a photo without alpha.</summary>
+    public const ProviderType MaskProvider = ProviderType.FAL;
 
     public async Task<StartTaskResult> RunAsync(string taskId, CancellationToken cancellationToken = default)
     {
@@ -57,27 +64,61 @@ public sealed class StartTaskActivity(TaskMutator mutator, ProviderPolicies poli
 
     private ExecutionPlan Plan(TaskPublicBase task)
     {
-        var stages = new List<ProviderStage> { Stage(task, task.ProviderType) };
+        // After a fallback was activated (and the task resumed), ProviderType and ActiveProviderCapabilities are the fallback's.
+        var stages = new List<ProviderStage> { Stage(task, task.ProviderType, task.ActiveProviderCapabilities) };
         if (task.FallbackProviderType is { } fallback && !task.Internal.FallbackUsed
             && (fallback != task.ProviderType || !JsonNode.DeepEquals(task.FallbackProviderConfig, task.ProviderConfig)))
         {
-            stages.Add(Stage(task, fallback));
+            stages.Add(Stage(task, fallback, task.FallbackProviderCapabilities));
         }
 
-        return new ExecutionPlan(stages, !string.IsNullOrEmpty(task.Internal.WebhookUrl));
+        var plan = new ExecutionPlan(stages, !string.IsNullOrEmpty(task.Internal.WebhookUrl));
+        switch (task)
+        {
+            case BackgroundRemovalTaskPublic removal:
+                return plan with { Shape = WorkflowShape.Batch, BatchSize = removal.InputImagePaths.Count };
+            case RefineTaskPublic refine:
+                var request = TaskJson.ReadCreateRequest<CreateRefineTask>(refine);
+                return plan with { Shape = WorkflowShape.Passes, Upscale = request.UpscaleEnabled, FaceDetail = request.FaceDetailEnabled };
+            case FaceEnhancerTaskPublic:
+                var gate = faceQuality.Value;
+                return plan with { Shape = WorkflowShape.QualityLoop, Quality = new QualityGate(gate.MaxAttempts, gate.MinSsim) };
+            case BackgroundFixTaskPublic:
+                var (maskRetry, maskPolling) = policies.For(MaskProvider);
+                return plan with { MaskStage = new ProviderStage(MaskProvider, StageExecutor.Job, maskRetry, maskPolling, maskPolling.Deadline) };
+            default:
+                return plan;
+        }
     }
 
-    private ProviderStage Stage(TaskPublicBase task, ProviderType? provider)
+    private ProviderStage Stage(TaskPublicBase task, ProviderType? provider, List<string>? capabilities)
     {
         var (retry, polling) = policies.For(provider);
-        var executor = provider is { } p ? ProviderCatalog.Executor(task.TaskType, p) : StageExecutor.Missing;
         var deadline = task.TaskType == TaskType.VIDEO_GENERATION ? polling.VideoDeadline : polling.Deadline;
-        return new ProviderStage(
-            provider,
-            executor,
-            executor == StageExecutor.Missing ? new ProviderRetryOptions { MaxAttempts = 1 } : retry,
-            polling,
-            deadline,
-            executor == StageExecutor.Missing ? ProviderCatalog.MissingMessage(task.TaskType, provider) : null);
+        var executor = provider is { } p ? ProviderCatalog.Executor(task.TaskType, p) : StageExecutor.Missing;
+        if (executor == StageExecutor.Missing)
+        {
+            return new ProviderStage(provider, executor, new ProviderRetryOptions { MaxAttempts = 1 }, polling, deadline, ProviderCatalog.MissingMessage(task.TaskType, provider));
+        }
+
+        if (Refusal(task, capabilities ?? [.. policies.DeclaredCapabilities(provider, task.TaskType)]) is { } refusal)
+        {
+            // A provider that cannot serve the request is never run to produce a wrong result.
+            return new ProviderStage(provider, StageExecutor.Missing, new ProviderRetryOptions { MaxAttempts = 1 }, polling, deadline,
+                $"{provider} cannot serve this request: {refusal}.", ErrorCategory.VALIDATION);
+        }
+
+        return new ProviderStage(provider, executor, retry, polling, deadline);
+    }
+
+    private static string? Refusal(TaskPublicBase task, IReadOnlyList<string> capabilities)
+    {
+        if (task is not RefineTaskPublic refine)
+        {
+            return null;
+        }
+
+        var request = TaskJson.ReadCreateRequest<CreateRefineTask>(refine);
+        return RefineUpscaleMode.Refusal(request.UpscaleFactor, request.UpscaleEnabled, capabilities);
     }
 }

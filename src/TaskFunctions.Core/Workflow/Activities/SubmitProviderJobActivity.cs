@@ -35,7 +35,7 @@ public sealed class SubmitProviderJobActivity(ITaskStore store, TaskMutator muta
         ProviderFailure? failure = null;
         try
         {
-            var request = await registry.RequestFactory(input.Provider, task.TaskType).CreateAsync(task, cancellationToken);
+            var request = await registry.RequestFactory(input.Provider, task.TaskType).CreateAsync(task, input.JobPart, cancellationToken);
             job = await registry.Provider(input.Provider).SubmitAsync(request, log, cancellationToken);
         }
         catch (ProviderException ex)

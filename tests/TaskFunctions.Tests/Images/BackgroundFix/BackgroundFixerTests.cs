@@ -236,21 +236,21 @@ public class BackgroundFixerTests
     }
 
     [Fact]
-    public async Task FixAsync_OpaqueBaseImage_ThrowsInvalidImage()
+    public async Task FixAsync_OpaqueBaseImage_ThrowsPersonMaskUnavailable()
     {
         var opaque = Solid(new Rgba32(240, 240, 240, 255), 32, 32);
 
-        var ex = await Assert.ThrowsAsync<InvalidImageException>(() => Fix(opaque, Solid(PaletteBlue), Request()));
+        var ex = await Assert.ThrowsAsync<PersonMaskUnavailableException>(() => Fix(opaque, Solid(PaletteBlue), Request()));
 
-        Assert.Equal("base_image has no alpha channel to separate the person; configure a background-removal provider", ex.Message);
+        Assert.Equal("base_image has no alpha channel to separate the person; the background-removal provider makes the mask", ex.Message);
     }
 
     [Fact]
-    public async Task FixAsync_JpegBaseImage_ThrowsInvalidImage()
+    public async Task FixAsync_JpegBaseImage_ThrowsPersonMaskUnavailable()
     {
         using var image = new Image<Rgba32>(32, 32, new Rgba32(240, 240, 240, 255));
 
-        await Assert.ThrowsAsync<InvalidImageException>(() => Fix(TestImages.Jpeg(image), Solid(PaletteBlue), Request()));
+        await Assert.ThrowsAsync<PersonMaskUnavailableException>(() => Fix(TestImages.Jpeg(image), Solid(PaletteBlue), Request()));
     }
 
     [Theory]

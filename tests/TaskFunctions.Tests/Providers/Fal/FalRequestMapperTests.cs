@@ -27,7 +27,7 @@ public sealed class FalRequestMapperTests(AzuriteFixture azurite)
             SubjectLoraWeight = 0.7,
         };
 
-        var request = await Mapper(provider).CreateAsync(task, CancellationToken.None);
+        var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
 
         Assert.Equal(new FalOptions().GenerationAppId, request.Endpoint);
         Assert.Equal("a red bicycle", request.Input["prompt"]!.GetValue<string>());
@@ -48,7 +48,7 @@ public sealed class FalRequestMapperTests(AzuriteFixture azurite)
             ProviderConfig = new JsonObject { ["fal_app_id"] = "owner/configured", ["fal_parameters"] = new JsonObject { ["num_images"] = 2, ["guidance_scale"] = 3.5 } },
         };
 
-        var request = await Mapper(provider).CreateAsync(task, CancellationToken.None);
+        var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
 
         Assert.Equal("owner/configured", request.Endpoint);
         Assert.Equal(2, request.Input["num_images"]!.GetValue<int>());
@@ -61,9 +61,9 @@ public sealed class FalRequestMapperTests(AzuriteFixture azurite)
         await using var provider = await CoreServices.BuildAsync(azurite.ConnectionString);
         var task = new GenerationTaskPublic { Id = Guid.NewGuid().ToString(), Prompt = "x", FalAppId = "owner/task", ProviderConfig = new JsonObject { ["fal_app_id"] = "owner/config" } };
 
-        var primary = await Mapper(provider).CreateAsync(task, CancellationToken.None);
+        var primary = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
         task.Internal.FallbackUsed = true;
-        var fallback = await Mapper(provider).CreateAsync(task, CancellationToken.None);
+        var fallback = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
 
         Assert.Equal("owner/task", primary.Endpoint);
         Assert.Equal("owner/config", fallback.Endpoint);
@@ -78,7 +78,7 @@ public sealed class FalRequestMapperTests(AzuriteFixture azurite)
         var reference = await StoreAsync(provider, "editings", id, "ref0", TestImages.Jpeg(TestImages.Split(4, 4, TestImages.Red, TestImages.Blue)));
         var task = new EditingTaskPublic { Id = id, Prompt = "make it blue", BaseImagePath = baseImage, ReferenceImages = [reference], Width = 8, Height = 6 };
 
-        var request = await Mapper(provider).CreateAsync(task, CancellationToken.None);
+        var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
 
         Assert.Equal(new FalOptions().EditingAppId, request.Endpoint);
         Assert.StartsWith("data:image/png;base64,", request.Input["image_url"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -88,7 +88,7 @@ public sealed class FalRequestMapperTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task CreateAsync_RefineWithTargetSizeOnly_DerivesUpscaleFactorFromInput()
+    public async Task CreateAsync_RefineWithTargetSizeOnly_AsksForOutputSize()
     {
         await using var provider = await CoreServices.BuildAsync(azurite.ConnectionString);
         var id = Guid.NewGuid().ToString();
@@ -96,9 +96,11 @@ public sealed class FalRequestMapperTests(AzuriteFixture azurite)
         var create = new CreateRefineTask { OriginInstance = "tests", BaseImageUrl = "https://images.example/a.png", TargetWidth = 300, TargetHeight = 100 };
         var task = create.ToPublic(id, "tenant", DateTimeOffset.UtcNow, new Dictionary<string, string> { ["base_image_url"] = stored });
 
-        var request = await Mapper(provider).CreateAsync(task, CancellationToken.None);
+        var request = await Mapper(provider).CreateAsync(task, new JobPart(JobPartKind.Upscale), CancellationToken.None);
 
-        Assert.Equal(3.0, request.Input["upscale_factor"]!.GetValue<double>());
+        Assert.Null(request.Input["upscale_factor"]);
+        Assert.Equal(300, request.Input["image_size"]!["width"]!.GetValue<int>());
+        Assert.Equal(100, request.Input["image_size"]!["height"]!.GetValue<int>());
         Assert.StartsWith("data:image/png;base64,", request.Input["image_url"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
@@ -109,7 +111,7 @@ public sealed class FalRequestMapperTests(AzuriteFixture azurite)
         var parameters = new JsonObject { ["prompt"] = "a cat", ["nested"] = new JsonObject { ["x"] = new JsonArray(1, 2) } };
         var task = new ExperimentalFalTaskPublic { Id = Guid.NewGuid().ToString(), FalAppId = "fal-ai/any/app", FalParameters = parameters };
 
-        var request = await Mapper(provider).CreateAsync(task, CancellationToken.None);
+        var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
 
         Assert.Equal("fal-ai/any/app", request.Endpoint);
         Assert.True(JsonNode.DeepEquals(parameters, request.Input));
@@ -121,7 +123,7 @@ public sealed class FalRequestMapperTests(AzuriteFixture azurite)
         await using var provider = await CoreServices.BuildAsync(azurite.ConnectionString);
         var task = new EditingTaskPublic { Id = Guid.NewGuid().ToString(), Prompt = "x", BaseImagePath = "editings/nothing/here.png" };
 
-        var ex = await Assert.ThrowsAsync<ProviderException>(() => Mapper(provider).CreateAsync(task, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None));
 
         Assert.Equal(ErrorCategory.VALIDATION, ex.Failure.Category);
         Assert.False(ex.Failure.MayRetry);
