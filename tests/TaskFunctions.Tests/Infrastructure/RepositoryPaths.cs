@@ -11,8 +11,8 @@ public static class RepositoryPaths
     public static string ProjectOutput(string project) =>
         Path.Combine(Root, "src", project, "bin", Configuration, "net10.0");
 
-    public static string SharedSpec(string file) =>
-        Path.GetFullPath(Path.Combine(Root, "..", "shared", "spec", file));
+    /// <summary>A file of the API contract kept in the repository (<c>docs/spec/</c>, see its README).</summary>
+    public static string Spec(string file) => Path.Combine(Root, "docs", "spec", file);
 
     private static string FindConfiguration()
     {

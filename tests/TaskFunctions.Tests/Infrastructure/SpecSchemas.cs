@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace TaskFunctions.Tests.Infrastructure;
 
-/// <summary>Field names per schema from ../shared/spec/schemas.json, the API contract.</summary>
+/// <summary>Field names per schema from docs/spec/schemas.json, the API contract.</summary>
 public static class SpecSchemas
 {
     // schemas.json lists a field "integer" under RefineTaskPublic that tasks-api.txt's RefineTaskPublic table
@@ -22,7 +22,7 @@ public static class SpecSchemas
 
     private static Dictionary<string, HashSet<string>> Load()
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.SharedSpec("schemas.json")));
+        using var document = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.Spec("schemas.json")));
         var result = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var schema in document.RootElement.EnumerateObject())
         {

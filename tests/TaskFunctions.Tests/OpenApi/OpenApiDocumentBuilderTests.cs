@@ -69,7 +69,7 @@ public class OpenApiDocumentBuilderTests
     [Fact]
     public void Build_ComponentSchemas_HaveExactlySpecSchemaNames()
     {
-        using var spec = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.SharedSpec("schemas.json")));
+        using var spec = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.Spec("schemas.json")));
         var expected = spec.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
 
         var actual = Schemas.Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
