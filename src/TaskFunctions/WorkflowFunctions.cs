@@ -12,6 +12,7 @@ public sealed class WorkflowFunctions(
     SubmitProviderJobActivity submitProviderJob,
     PollProviderJobActivity pollProviderJob,
     FetchProviderResultActivity fetchProviderResult,
+    CallProviderActivity callProvider,
     CancelProviderJobActivity cancelProviderJob,
     ScoreFaceAttemptActivity scoreFaceAttempt,
     FinishRefineActivity finishRefine,
@@ -44,6 +45,10 @@ public sealed class WorkflowFunctions(
     [Function(TaskNames.FetchProviderResult)]
     public Task<ExecutionOutcome> FetchProviderResult([ActivityTrigger] JobStepInput input, FunctionContext context) =>
         fetchProviderResult.RunAsync(input, context.CancellationToken);
+
+    [Function(TaskNames.CallProvider)]
+    public Task<ExecutionOutcome> CallProvider([ActivityTrigger] JobAttemptInput input, FunctionContext context) =>
+        callProvider.RunAsync(input, context.CancellationToken);
 
     [Function(TaskNames.CancelProviderJob)]
     public Task<bool> CancelProviderJob([ActivityTrigger] JobStepInput input, FunctionContext context) =>

@@ -10,9 +10,18 @@ public enum ProviderFileKind
     Other,
 }
 
-/// <summary>One output file the provider serves at <paramref name="Url"/> (often short-lived: copy it at once).</summary>
-/// <param name="JsonPath">Where in <see cref="ProviderOutput.Raw"/> the file's URL sits, e.g. <c>$.images[0].url</c>.</param>
-public sealed record ProviderFile(Uri Url, ProviderFileKind Kind, string? ContentType, string? FileName, string JsonPath);
+/// <summary>
+/// One output file: served at <paramref name="Url"/> (often short-lived: copy it at once, through the SSRF guard), or
+/// already in hand as <paramref name="Content"/> (a provider that returns bytes, or one whose file host is the
+/// configured provider itself and was read by its own client).
+/// </summary>
+/// <param name="JsonPath">Where in <see cref="ProviderOutput.Raw"/> the file sits, e.g. <c>$.images[0].url</c>.</param>
+public sealed record ProviderFile(Uri? Url, ProviderFileKind Kind, string? ContentType, string? FileName, string JsonPath, byte[]? Content = null)
+{
+    /// <summary>A file whose bytes the provider returned inline.</summary>
+    public static ProviderFile Inline(byte[] content, ProviderFileKind kind, string? contentType, string jsonPath, string? fileName = null) =>
+        new(null, kind, contentType, fileName, jsonPath, content);
+}
 
 /// <summary>Token counts a language model reported; each null when the provider does not say.</summary>
 public sealed record TokenUsage(int? InputTokens, int? OutputTokens);

@@ -159,7 +159,7 @@ public sealed class ProviderResultWriter(IBlobStore blobs, SafeHttpFetcher fetch
             case TaskType.EXPERIMENTAL_FAL:
                 // The app's whole output, its file URLs replaced by the stored copies, is the result.
                 var raw = output.Raw?.DeepClone() ?? new JsonObject();
-                raw = Rewrite(raw, stored.ToDictionary(s => s.File.Url.OriginalString, s => s.Path, StringComparer.Ordinal));
+                raw = Rewrite(raw, stored.Where(s => s.File.Url is not null).ToDictionary(s => s.File.Url!.OriginalString, s => s.Path, StringComparer.Ordinal));
                 using (var json = new MemoryStream(Encoding.UTF8.GetBytes(raw.ToJsonString())))
                 {
                     results["result_url"] = Element(await blobs.UploadAsync(container, $"{task.Id}/result.json", json, "application/json", cancellationToken));
@@ -212,13 +212,9 @@ public sealed class ProviderResultWriter(IBlobStore blobs, SafeHttpFetcher fetch
     /// <summary>Downloads one file and stores it as <c>{taskId}/{stem}.{ext}</c>; null when an image is not a decodable image format or a video not an MP4.</summary>
     private async Task<string?> CopyAsync(string taskId, string container, ProviderFile file, string stem, CancellationToken cancellationToken)
     {
-        var url = file.Url;
-        if (url.Scheme != Uri.UriSchemeHttps && !(url.Scheme == Uri.UriSchemeHttp && plainHttpHosts.Contains(HostPort.Key(url.Host, url.Port))))
-        {
-            throw new OutboundRequestException("output files are only fetched over https.", OutboundFailure.BadScheme);
-        }
-
-        var fetched = await fetcher.FetchAsync(url, cancellationToken);
+        var fetched = file.Content is { } inline
+            ? new FetchResult(inline, file.ContentType, file.Url ?? new Uri("about:inline"))
+            : await FetchAsync(file.Url ?? throw new OutboundRequestException("the output file has neither a URL nor content.", OutboundFailure.BadScheme), cancellationToken);
         string extension, contentType;
         if (file.Kind == ProviderFileKind.Image)
         {
@@ -253,6 +249,16 @@ public sealed class ProviderResultWriter(IBlobStore blobs, SafeHttpFetcher fetch
         var name = $"{taskId}/{stem}.{extension}";
         using var content = new MemoryStream(fetched.Content, writable: false);
         return await blobs.UploadAsync(container, name, content, contentType, cancellationToken);
+    }
+
+    private Task<FetchResult> FetchAsync(Uri url, CancellationToken cancellationToken)
+    {
+        if (url.Scheme != Uri.UriSchemeHttps && !(url.Scheme == Uri.UriSchemeHttp && plainHttpHosts.Contains(HostPort.Key(url.Host, url.Port))))
+        {
+            throw new OutboundRequestException("output files are only fetched over https.", OutboundFailure.BadScheme);
+        }
+
+        return fetcher.FetchAsync(url, cancellationToken);
     }
 
     /// <summary>An MP4/MOV file starts with an ISO BMFF box whose type is <c>ftyp</c> (bytes 4–7), after a 32-bit box size of at least 8.</summary>

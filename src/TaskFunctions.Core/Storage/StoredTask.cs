@@ -28,7 +28,7 @@ public sealed class StoredTask
 
     public string? OriginTenantId { get; set; }
 
-    public string? WorkflowId { get; init; }
+    public string? WorkflowId { get; set; }
 
     public bool IsDeleted { get; set; }
 

@@ -11,8 +11,12 @@ public static class ProviderCatalog
     /// <summary>How the kind runs on the provider in this version of the service.</summary>
     public static StageExecutor Executor(TaskType taskType, ProviderType provider) =>
         !TaskProviders.Runs(taskType, provider) ? StageExecutor.Missing
-        : provider == ProviderType.LOCAL ? StageExecutor.Local
-        : StageExecutor.Job;
+        : provider switch
+        {
+            ProviderType.LOCAL => StageExecutor.Local,
+            ProviderType.OPENAI => StageExecutor.Call,
+            _ => StageExecutor.Job,
+        };
 
     public static string MissingMessage(TaskType taskType, ProviderType? providerType) =>
         $"No executor is available for task type {taskType} with provider {providerType?.ToString() ?? "(default)"} in this version of the service.";

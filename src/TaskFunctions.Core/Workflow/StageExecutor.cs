@@ -11,4 +11,7 @@ public enum StageExecutor
 
     /// <summary>Asynchronous provider job: submit, durable polling, result copy (monitor pattern).</summary>
     Job,
+
+    /// <summary>Synchronous provider call (OpenAI-compatible): one activity per attempt that calls and stores the result.</summary>
+    Call,
 }

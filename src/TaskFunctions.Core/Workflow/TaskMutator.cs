@@ -67,6 +67,7 @@ public sealed class TaskMutator(ITaskStore store)
         stored.OriginInstance = document.OriginInstance;
         stored.OriginZone = document.OriginZone;
         stored.OriginTenantId = document.OriginTenantId;
+        stored.WorkflowId = (document as GenerationTaskPublic)?.WorkflowId ?? (document as EditingTaskPublic)?.WorkflowId;
         stored.Document = TaskJson.SerializeDocument(document);
     }
 }

@@ -21,6 +21,9 @@ public static class TaskNames
     /// <summary>Fetches a finished job's output and copies its files into Blob Storage.</summary>
     public const string FetchProviderResult = nameof(FetchProviderResult);
 
+    /// <summary>One synchronous provider call (OpenAI-compatible) whose output is stored at once.</summary>
+    public const string CallProvider = nameof(CallProvider);
+
     /// <summary>Best-effort cancel of a provider job.</summary>
     public const string CancelProviderJob = nameof(CancelProviderJob);
 
@@ -54,7 +57,7 @@ public static class TaskNames
     /// <summary>All activity names.</summary>
     public static IReadOnlyList<string> Activities { get; } =
     [
-        StartTask, ExecuteLocalTask, SubmitProviderJob, PollProviderJob, FetchProviderResult, CancelProviderJob,
+        StartTask, ExecuteLocalTask, SubmitProviderJob, PollProviderJob, FetchProviderResult, CallProvider, CancelProviderJob,
         ScoreFaceAttempt, FinishRefine, RecordAttemptFailure, ActivateFallback, CompleteTask, FailTask, DeliverWebhook,
     ];
 }

@@ -242,7 +242,9 @@ public static class TaskOrchestration
         {
             var attempt = ++run.Attempts;
             var outcome = part is null
-                ? await RunLocalAsync(context, new LocalTaskInput(run.TaskId, run.MaskPath), run.Cancelled)
+                ? await RunOneShotAsync(context, TaskNames.ExecuteLocalTask, new LocalTaskInput(run.TaskId, run.MaskPath), run.TaskId, run.Cancelled)
+                : stage.Executor == StageExecutor.Call
+                ? await RunOneShotAsync(context, TaskNames.CallProvider, AttemptInput(run.TaskId, stage, part, stageIndex, attempt), run.TaskId, run.Cancelled)
                 : await RunJobAsync(context, run.TaskId, stage, part, stageIndex, attempt, run.Cancelled);
             if (outcome is null || outcome.Succeeded || outcome.Category == ErrorCategory.CANCELLED || outcome.NeedsPersonMask)
             {
@@ -278,10 +280,14 @@ public static class TaskOrchestration
             ? value.Deserialize<T>()
             : null;
 
-    private static async Task<ExecutionOutcome?> RunLocalAsync(TaskOrchestrationContext context, LocalTaskInput input, Task cancelled)
+    /// <summary>The submit input of one job; the main job keeps the inputs' original shape in history (no part).</summary>
+    private static JobAttemptInput AttemptInput(string taskId, ProviderStage stage, JobPart part, int stageIndex, int attempt) =>
+        new(taskId, stageIndex, attempt, stage.Provider ?? ProviderType.LOCAL, part.Kind == JobPartKind.Main ? null : part);
+
+    /// <summary>A one-activity step (LOCAL work, a synchronous provider call) raced against the cancel event.</summary>
+    private static async Task<ExecutionOutcome?> RunOneShotAsync<TInput>(TaskOrchestrationContext context, string activity, TInput input, string taskId, Task cancelled)
     {
-        var taskId = input.TaskId;
-        var execution = context.CallActivityAsync<ExecutionOutcome>(TaskNames.ExecuteLocalTask, input, Steps);
+        var execution = context.CallActivityAsync<ExecutionOutcome>(activity, input, Steps);
         if (await Task.WhenAny(execution, cancelled) == cancelled)
         {
             // The in-flight step is short (one I/O step): wait for it and hand its result to CompleteTask, which
@@ -316,9 +322,7 @@ public static class TaskOrchestration
     private static async Task<ExecutionOutcome?> RunJobAsync(
         TaskOrchestrationContext context, string taskId, ProviderStage stage, JobPart part, int stageIndex, int attempt, Task cancelled)
     {
-        var named = part.Kind == JobPartKind.Main ? null : part; // the main job keeps the inputs' original shape in history
-        var submitted = await context.CallActivityAsync<SubmitJobResult>(
-            TaskNames.SubmitProviderJob, new JobAttemptInput(taskId, stageIndex, attempt, stage.Provider ?? ProviderType.LOCAL, named), Steps);
+        var submitted = await context.CallActivityAsync<SubmitJobResult>(TaskNames.SubmitProviderJob, AttemptInput(taskId, stage, part, stageIndex, attempt), Steps);
         if (submitted.TaskEnded)
         {
             return null;
@@ -329,7 +333,7 @@ public static class TaskOrchestration
             return ExecutionOutcome.From(submitted.Failure ?? new ProviderFailure("The provider accepted no job.", ErrorCategory.PROVIDER_ERROR, true));
         }
 
-        var step = new JobStepInput(taskId, job, attempt, Part: named);
+        var step = new JobStepInput(taskId, job, attempt, Part: part.Kind == JobPartKind.Main ? null : part);
         var deadline = context.CurrentUtcDateTime + stage.Deadline;
         var interval = stage.Polling.FirstInterval;
         var pollFailures = 0;

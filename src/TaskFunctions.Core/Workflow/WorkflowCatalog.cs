@@ -12,6 +12,7 @@ public static class WorkflowCatalog
         Register<SubmitProviderJobActivity, JobAttemptInput, SubmitJobResult>(TaskNames.SubmitProviderJob),
         Register<PollProviderJobActivity, JobStepInput, PollJobResult>(TaskNames.PollProviderJob),
         Register<FetchProviderResultActivity, JobStepInput, ExecutionOutcome>(TaskNames.FetchProviderResult),
+        Register<CallProviderActivity, JobAttemptInput, ExecutionOutcome>(TaskNames.CallProvider),
         Register<CancelProviderJobActivity, JobStepInput, bool>(TaskNames.CancelProviderJob),
         Register<ScoreFaceAttemptActivity, FaceScoreInput, double>(TaskNames.ScoreFaceAttempt),
         Register<FinishRefineActivity, FinishRefineInput, ExecutionOutcome>(TaskNames.FinishRefine),

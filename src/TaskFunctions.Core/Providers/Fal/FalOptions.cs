@@ -4,9 +4,11 @@ using TaskFunctions.Core.Tasks;
 namespace TaskFunctions.Core.Providers.Fal;
 
 /// <summary>The fal.ai queue provider (section <c>Providers:Fal</c>).</summary>
-public sealed class FalOptions : IValidatableObject
+public sealed class FalOptions : IValidatableObject, IProviderSettings
 {
     public const string SectionName = "Providers:Fal";
+
+    ProviderType IProviderSettings.Type => ProviderType.FAL;
 
     /// <summary>Queue host; trusted configuration (a local fake in tests).</summary>
     [Required]

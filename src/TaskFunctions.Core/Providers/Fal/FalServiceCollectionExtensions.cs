@@ -44,6 +44,7 @@ public static class FalServiceCollectionExtensions
                 PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
                 UseCookies = false,
             });
+        services.AddSingleton<IProviderSettings>(provider => provider.GetRequiredService<IOptions<FalOptions>>().Value);
         services.AddKeyedTransient<IJobProvider>(ProviderType.FAL, (provider, _) => provider.GetRequiredService<FalQueueClient>());
         services.AddTransient<IJobProvider>(provider => provider.GetRequiredService<FalQueueClient>());
         return services;

@@ -65,6 +65,22 @@ public abstract class JobActivityBase(ITaskStore store, TaskMutator mutator, Tim
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(job);
+        if (job.Provider == ProviderType.COMFYUI)
+        {
+            // The ComfyUI prompt id is the spec's workflow_id: the generation list's workflow_id filter finds the task by it.
+            switch (task)
+            {
+                case GenerationTaskPublic generation:
+                    generation.WorkflowId = job.JobId;
+                    break;
+                case EditingTaskPublic editing:
+                    editing.WorkflowId = job.JobId;
+                    break;
+            }
+
+            return;
+        }
+
         if (job.Provider != ProviderType.FAL)
         {
             return;

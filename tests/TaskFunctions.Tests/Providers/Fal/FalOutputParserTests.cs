@@ -80,7 +80,7 @@ public sealed class FalOutputParserTests
 
         var file = Assert.Single(FalOutputParser.FindFiles(output));
 
-        Assert.Equal("https://ok.example/x.png", file.Url.AbsoluteUri);
+        Assert.Equal("https://ok.example/x.png", file.Url!.AbsoluteUri);
     }
 
     [Fact]

@@ -170,7 +170,7 @@ public sealed class FalQueueClientTests(FakeFalFixture fixture) : IClassFixture<
         var output = await client.Provider.GetResultAsync(job, client.Log, CancellationToken.None);
 
         Assert.Equal(["$.outputs.mask.url", "$.image.url"], output.Files.Select(f => f.JsonPath));
-        Assert.All(output.Files, f => Assert.Equal(Fal.HostPort, $"{f.Url.Host}:{f.Url.Port}"));
+        Assert.All(output.Files, f => Assert.Equal(Fal.HostPort, $"{f.Url!.Host}:{f.Url.Port}"));
         Assert.Equal("done", output.Raw!["text"]!.GetValue<string>());
     }
 
