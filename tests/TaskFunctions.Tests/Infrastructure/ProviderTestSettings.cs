@@ -8,6 +8,36 @@ namespace TaskFunctions.Tests.Infrastructure;
 /// </summary>
 public static class ProviderTestSettings
 {
+    /// <summary>
+    /// The default fal apps of every kind: fixed names, yet private to a fixture since each fixture runs its own fake
+    /// fal server. Tests that script one of them replace its script (<see cref="FakeFalServer.NewScript"/>); app ids of
+    /// the form "test-{guid}/app" never collide with these.
+    /// </summary>
+    public const string GenerationAppId = "test-default/generation";
+
+    public const string EditingAppId = "test-default/editing";
+
+    public const string RefineAppId = "test-default/refine";
+
+    public const string VideoAppId = "test-default/video";
+
+    public const string ImageToVideoAppId = "test-default/i2v";
+
+    public const string LlmAppId = "test-default/llm";
+
+    public const string VisionLlmAppId = "test-default/vision-llm";
+
+    public const string BackgroundRemovalAppId = "test-default/bg-removal";
+
+    public const string DetailEnhancerAppId = "test-default/detail";
+
+    public const string FaceEnhancerAppId = "test-default/face";
+
+    public const string FaceDetailAppId = "test-default/face-detail";
+
+    /// <summary>FACE_ENHANCER attempts per task (FaceQuality:MinSsim keeps its default 0.85).</summary>
+    public const int FaceMaxAttempts = 3;
+
     public static Dictionary<string, string> For(FakeFalServer fal, WebhookSink webhooks, ImageServer? images = null)
     {
         ArgumentNullException.ThrowIfNull(fal);
@@ -19,6 +49,18 @@ public static class ProviderTestSettings
             ["Outbound__AllowedHosts__2"] = webhooks.HostPort,
             ["Providers__Fal__BaseUrl"] = fal.BaseUrl.ToString(),
             ["Providers__Fal__ApiKey"] = fal.ApiKey,
+            ["Providers__Fal__GenerationAppId"] = GenerationAppId,
+            ["Providers__Fal__EditingAppId"] = EditingAppId,
+            ["Providers__Fal__RefineAppId"] = RefineAppId,
+            ["Providers__Fal__VideoAppId"] = VideoAppId,
+            ["Providers__Fal__ImageToVideoAppId"] = ImageToVideoAppId,
+            ["Providers__Fal__LlmAppId"] = LlmAppId,
+            ["Providers__Fal__VisionLlmAppId"] = VisionLlmAppId,
+            ["Providers__Fal__BackgroundRemovalAppId"] = BackgroundRemovalAppId,
+            ["Providers__Fal__DetailEnhancerAppId"] = DetailEnhancerAppId,
+            ["Providers__Fal__FaceEnhancerAppId"] = FaceEnhancerAppId,
+            ["Providers__Fal__FaceDetailAppId"] = FaceDetailAppId,
+            ["FaceQuality__MaxAttempts"] = FaceMaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Providers__Fal__RequestTimeout"] = "00:00:02",
             ["Providers__Fal__Retry__MaxAttempts"] = "3",
             ["Providers__Fal__Retry__FirstRetryInterval"] = "00:00:00.200",

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace TaskFunctions.Tests.Infrastructure.FakeFal;
 
 /// <summary>One job held by <see cref="FakeFalServer"/>; all state changes under its own lock.</summary>
-internal sealed class FakeFalJob(string id, string appId, string aliasPrefix, FalJobPlan plan, FalScript script)
+internal sealed class FakeFalJob(string id, string appId, string aliasPrefix, FalJobPlan plan, FalScript script, JsonObject input)
 {
     public object Gate { get; } = new();
 
@@ -18,6 +18,9 @@ internal sealed class FakeFalJob(string id, string appId, string aliasPrefix, Fa
 
     public FalScript Script { get; } = script;
 
+    /// <summary>The submitted input (the request body).</summary>
+    public JsonObject Input { get; } = input;
+
     public int Polls { get; set; }
 
     /// <summary>A status poll has answered COMPLETED (the result may be fetched, cancel is too late).</summary>
@@ -25,6 +28,6 @@ internal sealed class FakeFalJob(string id, string appId, string aliasPrefix, Fa
 
     public bool Cancelled { get; set; }
 
-    /// <summary>Built on the first result fetch and repeated after.</summary>
-    public JsonNode? Result { get; set; }
+    /// <summary>The result answer (status and body), built on the first result fetch and repeated after.</summary>
+    public (int Status, string Body)? Result { get; set; }
 }

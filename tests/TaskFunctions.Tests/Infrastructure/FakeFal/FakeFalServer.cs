@@ -4,6 +4,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace TaskFunctions.Tests.Infrastructure.FakeFal;
 
@@ -14,10 +18,17 @@ namespace TaskFunctions.Tests.Infrastructure.FakeFal;
 /// Behaviour is scripted per app id (<see cref="Script"/>) so parallel tests never collide.
 /// A cancelled job answers status COMPLETED with <c>error: "Request was cancelled"</c>; its result answers
 /// 400 <c>{"detail":"Request was cancelled"}</c>.
+/// Image plans (cut-out, echo, noise) build their result from the submitted <c>image_url</c> (a data URI, a file served
+/// here, or a fetched URL) on the first result GET; every submitted input is kept (<see cref="SubmittedInputs"/>).
 /// </summary>
 public sealed class FakeFalServer : IAsyncDisposable
 {
     private static readonly byte[] Mp4 = CreateMp4();
+
+    /// <summary>What a CDN error page looks like when served under a video URL.</summary>
+    private static readonly byte[] NotAnMp4 = "<!DOCTYPE html><html><head><title>404</title></head><body>Not found</body></html>"u8.ToArray();
+
+    private static readonly HttpClient Fetcher = new();
 
     private readonly WebApplication app;
     private readonly CancellationTokenSource stopping = new();
@@ -74,6 +85,92 @@ public sealed class FakeFalServer : IAsyncDisposable
     public int SubmitCount(string appId) => Calls(appId).Count(c => c.Kind == "submit");
 
     public int CancelCount(string appId) => Calls(appId).Count(c => c.Kind == "cancel");
+
+    /// <summary>
+    /// A fresh script for <paramref name="appId"/> in place of any earlier one (its plans, position and release), for
+    /// apps that several tests script in turn, such as the configured default apps. Jobs already submitted keep their plans.
+    /// </summary>
+    public FalScript NewScript(string appId)
+    {
+        var script = new FalScript(appId);
+        scripts[appId] = script;
+        return script;
+    }
+
+    /// <summary>
+    /// The bytes behind an image URL as a fal app would load it: a data URI, a file this server serves, or any other
+    /// http(s) URL (fetched). Null when there is nothing to load.
+    /// </summary>
+    public async Task<byte[]?> ImageBytesAsync(string? imageUrl, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(imageUrl))
+        {
+            return null;
+        }
+
+        if (imageUrl.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            var comma = imageUrl.IndexOf(',', StringComparison.Ordinal);
+            if (comma < 0 || !imageUrl[..comma].EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            try
+            {
+                return Convert.FromBase64String(imageUrl[(comma + 1)..]);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+
+        if (!Uri.TryCreate(imageUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            return null;
+        }
+
+        var filesRoot = new Uri(BaseUrl, "files/").AbsoluteUri;
+        if (url.AbsoluteUri.StartsWith(filesRoot, StringComparison.Ordinal))
+        {
+            return files.TryGetValue(url.AbsoluteUri[filesRoot.Length..], out var file) ? file.Bytes : null;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            using var response = await Fetcher.GetAsync(url, timeout.Token);
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsByteArrayAsync(timeout.Token) : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The parsed inputs (request bodies) of every submit received for <paramref name="appId"/>, in arrival order.</summary>
+    public IReadOnlyList<JsonObject> SubmittedInputs(string appId)
+    {
+        var inputs = new List<JsonObject>();
+        foreach (var call in Calls(appId).Where(c => c.Kind == "submit"))
+        {
+            try
+            {
+                if (JsonNode.Parse(call.Body) is JsonObject input)
+                {
+                    inputs.Add(input);
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not a JSON object: fal refused it, so it is no input.
+            }
+        }
+
+        return inputs;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -175,7 +272,8 @@ public sealed class FakeFalServer : IAsyncDisposable
 
     private async Task SubmitAsync(HttpContext context, string appId, string body)
     {
-        var plan = Script(appId).NextPlan();
+        var script = Script(appId);
+        var plan = script.NextPlan();
         switch (plan.Kind)
         {
             case FalPlanKind.SubmitFails:
@@ -218,7 +316,7 @@ public sealed class FakeFalServer : IAsyncDisposable
 
         var id = Guid.NewGuid().ToString();
         var prefix = AliasPrefix(appId);
-        var job = new FakeFalJob(id, appId, prefix, plan, Script(appId));
+        var job = new FakeFalJob(id, appId, prefix, plan, script, (JsonObject)input);
         jobs[id] = job;
         var urls = new Uri(plan.UrlsBase ?? BaseUrl, $"{prefix}/requests/{id}");
         await Json(context, 200, new JsonObject
@@ -286,40 +384,44 @@ public sealed class FakeFalServer : IAsyncDisposable
 
     private async Task ResultAsync(HttpContext context, FakeFalJob job)
     {
-        JsonNode? result;
+        bool cancelled;
+        bool completed;
+        (int Status, string Body)? built;
         lock (job.Gate)
         {
-            if (job.Cancelled)
+            (cancelled, completed, built) = (job.Cancelled, job.Completed, job.Result);
+        }
+
+        if (cancelled)
+        {
+            await Json(context, 400, new JsonObject { ["detail"] = "Request was cancelled" }, job.Id);
+            return;
+        }
+
+        if (!completed)
+        {
+            await Json(context, 400, new JsonObject { ["detail"] = "Request is still in progress" }, job.Id);
+            return;
+        }
+
+        if (job.Plan.Result == FalResultKind.Failure)
+        {
+            await Raw(context, job.Plan.FailureStatus, job.Plan.FailureBody, [.. job.Plan.FailureHeaders, ("x-fal-request-id", job.Id)]);
+            return;
+        }
+
+        if (built is null)
+        {
+            // Built outside the lock (it may decode and fetch images); the first build wins, so repeats answer alike.
+            var result = await BuildResultAsync(job, context.RequestAborted);
+            lock (job.Gate)
             {
-                result = null;
-            }
-            else if (!job.Completed)
-            {
-                result = new JsonObject { ["detail"] = "Request is still in progress" };
-            }
-            else
-            {
-                job.Result ??= job.Plan.Result == FalResultKind.Failure ? null : BuildResult(job.Plan);
-                result = job.Result;
+                job.Result ??= result;
+                built = job.Result;
             }
         }
 
-        if (job.Cancelled)
-        {
-            await Json(context, 400, new JsonObject { ["detail"] = "Request was cancelled" }, job.Id);
-        }
-        else if (!job.Completed)
-        {
-            await Json(context, 400, result!.AsObject(), job.Id);
-        }
-        else if (job.Plan.Result == FalResultKind.Failure)
-        {
-            await Raw(context, job.Plan.FailureStatus, job.Plan.FailureBody, [.. job.Plan.FailureHeaders, ("x-fal-request-id", job.Id)]);
-        }
-        else
-        {
-            await Raw(context, 200, result!.ToJsonString(), [("x-fal-request-id", job.Id)]);
-        }
+        await Raw(context, built.Value.Status, built.Value.Body, [("x-fal-request-id", job.Id)]);
     }
 
     private static async Task CancelAsync(HttpContext context, FakeFalJob job)
@@ -336,14 +438,26 @@ public sealed class FakeFalServer : IAsyncDisposable
             : Json(context, 400, new JsonObject { ["status"] = "ALREADY_COMPLETED" }, job.Id));
     }
 
-    private JsonNode BuildResult(FalJobPlan plan)
+    private async Task<(int Status, string Body)> BuildResultAsync(FakeFalJob job, CancellationToken cancellationToken)
     {
+        var plan = job.Plan;
         switch (plan.Result)
         {
             case FalResultKind.Video:
+                return Ok(VideoResult(Mp4));
+
+            case FalResultKind.FakeVideo:
+                return Ok(VideoResult(NotAnMp4));
+
+            case FalResultKind.Text:
             {
-                var name = Guid.NewGuid().ToString("N") + ".mp4";
-                return new JsonObject { ["video"] = new JsonObject { ["url"] = Serve(name, Mp4, "video/mp4").AbsoluteUri, ["content_type"] = "video/mp4", ["file_name"] = name, ["file_size"] = Mp4.Length } };
+                var output = new JsonObject { ["output"] = plan.Text, ["partial"] = false, ["error"] = null };
+                if (plan.PromptTokens is not null || plan.CompletionTokens is not null)
+                {
+                    output["usage"] = new JsonObject { ["prompt_tokens"] = plan.PromptTokens ?? 0, ["completion_tokens"] = plan.CompletionTokens ?? 0 };
+                }
+
+                return Ok(output);
             }
 
             case FalResultKind.Json:
@@ -355,7 +469,58 @@ public sealed class FakeFalServer : IAsyncDisposable
                     text.Append(ServePng(plan.Width, plan.Height).Url.AbsoluteUri).Append(part);
                 }
 
-                return JsonNode.Parse(text.ToString())!;
+                return (200, text.ToString());
+            }
+
+            case FalResultKind.Cutout or FalResultKind.Echo or FalResultKind.EchoAtSize or FalResultKind.Noise:
+            {
+                var bytes = await ImageBytesAsync(job.Input["image_url"] is JsonValue value && value.TryGetValue<string>(out var url) ? url : null, cancellationToken);
+                Image<Rgba32> source;
+                try
+                {
+                    source = bytes is null ? throw new UnknownImageFormatException("no image") : Image.Load<Rgba32>(bytes);
+                }
+                catch (Exception ex) when (ex is UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
+                {
+                    return Unprocessable("image_url", "Could not load the image from image_url", "image_load_error");
+                }
+
+                using (source)
+                {
+                    switch (plan.Result)
+                    {
+                        case FalResultKind.Cutout:
+                            MakeLeftHalfTransparent(source);
+                            return Ok(ImageResult(source));
+                        case FalResultKind.Noise:
+                        {
+                            using var noise = Noise(source.Width, source.Height);
+                            return Ok(ImageResult(noise));
+                        }
+
+                        case FalResultKind.EchoAtSize:
+                            if (SizeOf(job.Input["image_size"]) is not { } size)
+                            {
+                                return Unprocessable("image_size", "Field required", "missing");
+                            }
+
+                            source.Mutate(x => x.Resize(size.Width, size.Height));
+                            return Ok(ImageResult(source));
+                        default:
+                        {
+                            var factor = plan.Scale ?? NumberOf(job.Input["upscale_factor"]);
+                            var (width, height) = factor is { } f
+                                ? (Math.Max(1, (int)Math.Round(source.Width * f)), Math.Max(1, (int)Math.Round(source.Height * f)))
+                                : SizeOf(job.Input["image_size"]) ?? (source.Width, source.Height);
+                            if ((width, height) != (source.Width, source.Height))
+                            {
+                                source.Mutate(x => x.Resize(width, height));
+                            }
+
+                            return Ok(ImageResult(source));
+                        }
+                    }
+                }
             }
 
             default:
@@ -367,16 +532,93 @@ public sealed class FakeFalServer : IAsyncDisposable
                     images.Add(new JsonObject { ["url"] = url.AbsoluteUri, ["width"] = plan.Width, ["height"] = plan.Height, ["content_type"] = "image/png", ["file_name"] = name, ["file_size"] = size });
                 }
 
-                return new JsonObject
+                return Ok(new JsonObject
                 {
                     ["images"] = images,
                     ["seed"] = 42,
                     ["has_nsfw_concepts"] = new JsonArray([.. Enumerable.Range(0, plan.Images).Select(_ => (JsonNode?)JsonValue.Create(false))]),
                     ["timings"] = new JsonObject { ["inference"] = 0.42 },
-                };
+                });
             }
         }
+
+        static (int, string) Ok(JsonObject body) => (200, body.ToJsonString());
+
+        static (int, string) Unprocessable(string field, string message, string type) => (422, new JsonObject
+        {
+            ["detail"] = new JsonArray(new JsonObject { ["loc"] = new JsonArray("body", field), ["msg"] = message, ["type"] = type }),
+        }.ToJsonString());
     }
+
+    private JsonObject VideoResult(byte[] bytes)
+    {
+        var name = Guid.NewGuid().ToString("N") + ".mp4";
+        return new JsonObject { ["video"] = new JsonObject { ["url"] = Serve(name, bytes, "video/mp4").AbsoluteUri, ["content_type"] = "video/mp4", ["file_name"] = name, ["file_size"] = bytes.Length } };
+    }
+
+    /// <summary><c>{"image": {url, content_type, file_name, file_size, width, height}}</c> for <paramref name="image"/> served as an RGBA PNG.</summary>
+    private JsonObject ImageResult(Image<Rgba32> image)
+    {
+        var name = Guid.NewGuid().ToString("N") + ".png";
+        using var output = new MemoryStream();
+        image.Save(output, new PngEncoder { ColorType = PngColorType.RgbWithAlpha, BitDepth = PngBitDepth.Bit8 });
+        var png = output.ToArray();
+        return new JsonObject
+        {
+            ["image"] = new JsonObject
+            {
+                ["url"] = Serve(name, png, "image/png").AbsoluteUri,
+                ["content_type"] = "image/png",
+                ["file_name"] = name,
+                ["file_size"] = png.Length,
+                ["width"] = image.Width,
+                ["height"] = image.Height,
+            },
+        };
+    }
+
+    private static void MakeLeftHalfTransparent(Image<Rgba32> image)
+    {
+        var half = image.Width / 2;
+        image.ProcessPixelRows(accessor =>
+        {
+            for (var y = 0; y < accessor.Height; y++)
+            {
+                var row = accessor.GetRowSpan(y);
+                for (var x = 0; x < row.Length; x++)
+                {
+                    row[x] = x < half ? new Rgba32(0, 0, 0, 0) : new Rgba32(row[x].R, row[x].G, row[x].B, 255);
+                }
+            }
+        });
+    }
+
+    private static Image<Rgba32> Noise(int width, int height)
+    {
+        var image = new Image<Rgba32>(width, height);
+        var bytes = new byte[3];
+        image.ProcessPixelRows(accessor =>
+        {
+            for (var y = 0; y < accessor.Height; y++)
+            {
+                var row = accessor.GetRowSpan(y);
+                for (var x = 0; x < row.Length; x++)
+                {
+                    Random.Shared.NextBytes(bytes);
+                    row[x] = new Rgba32(bytes[0], bytes[1], bytes[2], 255);
+                }
+            }
+        });
+        return image;
+    }
+
+    private static (int Width, int Height)? SizeOf(JsonNode? node) =>
+        node is JsonObject size && NumberOf(size["width"]) is { } width && NumberOf(size["height"]) is { } height && width >= 1 && height >= 1
+            ? ((int)Math.Round(width), (int)Math.Round(height))
+            : null;
+
+    private static double? NumberOf(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.Number ? value.GetValue<double>() : null;
 
     private (Uri Url, string Name, int Size) ServePng(int width, int height)
     {

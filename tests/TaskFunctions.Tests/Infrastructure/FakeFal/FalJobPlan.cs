@@ -32,6 +32,16 @@ public sealed class FalJobPlan
 
     internal bool Hold { get; private init; }
 
+    /// <summary>For <see cref="FalResultKind.Text"/>: the LLM's output and the reported token counts (null: not reported).</summary>
+    internal string? Text { get; private init; }
+
+    internal int? PromptTokens { get; private init; }
+
+    internal int? CompletionTokens { get; private init; }
+
+    /// <summary>For <see cref="FalResultKind.Echo"/>: the explicit resize factor (null: the input's upscale_factor, image_size or 1).</summary>
+    internal double? Scale { get; private init; }
+
     internal Uri? UrlsBase { get; private init; }
 
     /// <summary>
@@ -51,6 +61,60 @@ public sealed class FalJobPlan
     /// <summary>Completes like <see cref="Succeeds"/> with <c>{video:{url,content_type:"video/mp4",file_name}}</c>.</summary>
     public static FalJobPlan SucceedsWithVideo() =>
         new() { Kind = FalPlanKind.Succeeds, QueuePolls = 1, ProgressPolls = 1, Result = FalResultKind.Video };
+
+    /// <summary>
+    /// Completes like <see cref="SucceedsWithVideo"/>, but the served "video/mp4" file is an HTML page (no ISO BMFF
+    /// <c>ftyp</c> box): what a CDN error page behind a video URL looks like.
+    /// </summary>
+    public static FalJobPlan SucceedsWithFakeVideo() =>
+        new() { Kind = FalPlanKind.Succeeds, QueuePolls = 1, ProgressPolls = 1, Result = FalResultKind.FakeVideo };
+
+    /// <summary>
+    /// Completes with fal any-llm's shape <c>{"output": ..., "partial": false, "error": null}</c>, plus
+    /// <c>"usage": {"prompt_tokens", "completion_tokens"}</c> only when token counts are given.
+    /// </summary>
+    public static FalJobPlan SucceedsWithText(string output, int? promptTokens = null, int? completionTokens = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return new() { Kind = FalPlanKind.Succeeds, QueuePolls = 1, ProgressPolls = 1, Result = FalResultKind.Text, Text = output, PromptTokens = promptTokens, CompletionTokens = completionTokens };
+    }
+
+    /// <summary>
+    /// birefnet: decodes the submitted <c>image_url</c>, makes its left half fully transparent (alpha 0) and the right
+    /// half opaque, and completes with <c>{"image": {url, content_type: "image/png", file_name, file_size, width, height}}</c>
+    /// (an RGBA PNG). Without a decodable <c>image_url</c> the result answers a fal 422 error body.
+    /// </summary>
+    public static FalJobPlan SucceedsWithCutout() =>
+        new() { Kind = FalPlanKind.Succeeds, QueuePolls = 1, ProgressPolls = 1, Result = FalResultKind.Cutout };
+
+    /// <summary>
+    /// Completes with <c>{"image": {...}}</c> whose PNG is the submitted <c>image_url</c> image resized by
+    /// <paramref name="scale"/>; without one, by the input's <c>upscale_factor</c>, else to its <c>image_size</c>, else
+    /// unchanged. Without a decodable <c>image_url</c> the result answers a fal 422 error body.
+    /// </summary>
+    public static FalJobPlan EchoesInputImage(double? scale = null)
+    {
+        if (scale is { } factor)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(factor);
+        }
+
+        return new() { Kind = FalPlanKind.Succeeds, QueuePolls = 1, ProgressPolls = 1, Result = FalResultKind.Echo, Scale = scale };
+    }
+
+    /// <summary>
+    /// Like <see cref="EchoesInputImage"/>, resized to exactly the input's <c>image_size: {width, height}</c>
+    /// (the OUTPUT_SIZE upscale mode); a fal 422 error body when the input has no image_size.
+    /// </summary>
+    public static FalJobPlan EchoesInputImageAtSize() =>
+        new() { Kind = FalPlanKind.Succeeds, QueuePolls = 1, ProgressPolls = 1, Result = FalResultKind.EchoAtSize };
+
+    /// <summary>
+    /// Completes with <c>{"image": {...}}</c>: an opaque random-noise PNG of the submitted <c>image_url</c> image's size,
+    /// structurally unrelated to it (SSIM near 0).
+    /// </summary>
+    public static FalJobPlan SucceedsWithNoise() =>
+        new() { Kind = FalPlanKind.Succeeds, QueuePolls = 1, ProgressPolls = 1, Result = FalResultKind.Noise };
 
     /// <summary>Completes like <see cref="Succeeds"/> with <paramref name="resultJson"/>; each "{file}" becomes the URL of a served PNG.</summary>
     public static FalJobPlan SucceedsWithJson(string resultJson)
@@ -102,5 +166,9 @@ public sealed class FalJobPlan
         FailureHeaders = FailureHeaders,
         Hold = hold,
         UrlsBase = urlsBase,
+        Text = Text,
+        PromptTokens = PromptTokens,
+        CompletionTokens = CompletionTokens,
+        Scale = Scale,
     };
 }

@@ -1,0 +1,115 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using TaskFunctions.Tests.Infrastructure;
+using TaskFunctions.Tests.Infrastructure.FakeFal;
+
+namespace TaskFunctions.Tests.EndToEnd;
+
+/// <summary>
+/// FACE_ENHANCER's quality loop across a host crash: each attempt is its own fal job, so a host killed while attempt 2
+/// runs must neither repeat attempt 1 nor submit attempt 2 again, but re-attach to it after the restart.
+/// </summary>
+[Collection("Azurite")]
+public sealed class FaceEnhancerRestartTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task FaceEnhancer_KilledWhileSecondAttemptRuns_ReattachesWithoutResubmitting()
+    {
+        await using var fal = await FakeFalServer.StartAsync();
+        await using var webhooks = await WebhookSink.StartAsync();
+        var app = FakeFalFixture.NewAppId();
+        var script = fal.Script(app)
+            .Then(FalJobPlan.SucceedsWithNoise())
+            .Then(FalJobPlan.EchoesInputImage().HoldUntilReleased());
+        var hostJsonPath = await ShortVisibilityHostJsonAsync();
+        try
+        {
+            var settings = ProviderTestSettings.For(fal, webhooks);
+            settings["SelfHost__HostJsonPath"] = hostJsonPath;
+            settings["Providers__Fal__Polling__Deadline"] = "00:05:00";
+            settings["Providers__Fal__Polling__ResumeGap"] = "00:00:03";
+
+            await using var first = new SelfHostProcess(azurite.ConnectionString, settings);
+            await first.StartAsync();
+            using var client = new HttpClient { BaseAddress = first.BaseAddress };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token("t-" + Guid.NewGuid().ToString("N")));
+            var body = SampleBodies.For("FACE_ENHANCER");
+            body["input_image"] = EveryKindTests.DataUri(EveryKindTests.GradientPng(64, 64));
+            body["provider_config"] = new JsonObject { ["fal_app_id"] = app };
+            var id = (await ApiCalls.CreateAsync(client, body))["id"]!.GetValue<string>();
+
+            // The second attempt's job is submitted and polled: its request id is recorded, so the kill lands mid-job.
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (!SecondJobPolled(fal.Calls(app)))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"attempt 2 was never submitted and polled\n--- host ---\n{first.Output}");
+                await Task.Delay(50);
+            }
+
+            await first.KillAsync();
+            await using var second = new SelfHostProcess(azurite.ConnectionString, first.Environment.ToDictionary());
+            await second.StartAsync();
+            script.Release();
+            var final = await WaitAfterRestartAsync(first, second, client, id);
+
+            Assert.True(final["status"]!.GetValue<string>() == "COMPLETED", $"task ended {final.ToJsonString()}");
+            Assert.Equal(2, final["attempts_used"]!.GetValue<int>());
+            Assert.True(final["final_ssim_score"]!.GetValue<double>() >= 0.85, $"final_ssim_score {final["final_ssim_score"]}");
+            Assert.Equal($"face-enhancements/{id}/attempt-2.png", final["result_image_path"]!.GetValue<string>());
+            var seeds = fal.SubmittedInputs(app).Select(i => i["seed"]!.GetValue<int>()).ToList();
+            Assert.Equal([1, 2], seeds);
+            var record = await TaskRecords.ReadAsync(second, id);
+            Assert.True(record!.Internal.IsResumed, "the second attempt's job must be re-attached (is_resumed)");
+        }
+        finally
+        {
+            File.Delete(hostJsonPath);
+        }
+    }
+
+    /// <summary>Two submits arrived and a status poll after the second (attempts run one after the other, so it is the second job's).</summary>
+    private static bool SecondJobPolled(IReadOnlyList<FalCall> calls)
+    {
+        var submits = 0;
+        foreach (var call in calls)
+        {
+            if (call.Kind == "submit")
+            {
+                submits++;
+            }
+            else if (call.Kind == "status" && submits >= 2)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Waits for the task to end on the restarted host; a timeout shows both hosts' output.</summary>
+    private static async Task<JsonObject> WaitAfterRestartAsync(SelfHostProcess first, SelfHostProcess second, HttpClient firstClient, string id)
+    {
+        using var client = new HttpClient { BaseAddress = second.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = firstClient.DefaultRequestHeaders.Authorization;
+        try
+        {
+            return await ApiCalls.WaitForAsync(client, id, ApiCalls.IsTerminal, TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n--- first host ---\n{first.Output}\n--- second host ---\n{second.Output}", ex);
+        }
+    }
+
+    /// <summary>Production host.json with 10 s visibility timeouts, so interrupted work is re-delivered in seconds.</summary>
+    private static async Task<string> ShortVisibilityHostJsonAsync()
+    {
+        var hostJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "host.json")))!;
+        var storageProvider = hostJson["extensions"]!["durableTask"]!["storageProvider"]!;
+        storageProvider["workItemQueueVisibilityTimeout"] = "00:00:10";
+        storageProvider["controlQueueVisibilityTimeout"] = "00:00:10";
+        var hostJsonPath = Path.Combine(Path.GetTempPath(), $"host-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(hostJsonPath, hostJson.ToJsonString());
+        return hostJsonPath;
+    }
+}
