@@ -717,13 +717,6 @@ public sealed class EveryKindTests(SelfHostFixture fixture) : IDisposable
         return await ApiCalls.WaitForAsync(client, id, ApiCalls.IsTerminal, Long);
     }
 
-    private async Task<byte[]> DownloadAsync(string path)
-    {
-        var slash = path.IndexOf('/', StringComparison.Ordinal);
-        var blob = new BlobServiceClient(fixture.StorageConnectionString).GetBlobContainerClient(path[..slash]).GetBlobClient(path[(slash + 1)..]);
-        return (await blob.DownloadContentAsync()).Value.Content.ToArray();
-    }
-
     /// <summary>How many submits to <paramref name="app"/> carried an image_url of the given size (a size only one test uses).</summary>
     private async Task<int> CountSubmitsOfSizeAsync(string app, int width, int height)
     {
@@ -824,4 +817,6 @@ public sealed class EveryKindTests(SelfHostFixture fixture) : IDisposable
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Empty(list!.AsArray());
     }
+
+    private Task<byte[]> DownloadAsync(string path) => TaskBlobs.DownloadAsync(fixture.StorageConnectionString, path);
 }

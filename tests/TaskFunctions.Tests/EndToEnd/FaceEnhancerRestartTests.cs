@@ -21,7 +21,7 @@ public sealed class FaceEnhancerRestartTests(AzuriteFixture azurite)
         var script = fal.Script(app)
             .Then(FalJobPlan.SucceedsWithNoise())
             .Then(FalJobPlan.EchoesInputImage().HoldUntilReleased());
-        var hostJsonPath = await ShortVisibilityHostJsonAsync();
+        var hostJsonPath = await Restarts.ShortVisibilityHostJsonAsync();
         try
         {
             var settings = ProviderTestSettings.For(fal, webhooks);
@@ -50,7 +50,7 @@ public sealed class FaceEnhancerRestartTests(AzuriteFixture azurite)
             await using var second = new SelfHostProcess(azurite.ConnectionString, first.Environment.ToDictionary());
             await second.StartAsync();
             script.Release();
-            var final = await WaitAfterRestartAsync(first, second, client, id);
+            var final = await Restarts.WaitAfterRestartAsync(first, second, client, id);
 
             Assert.True(final["status"]!.GetValue<string>() == "COMPLETED", $"task ended {final.ToJsonString()}");
             Assert.Equal(2, final["attempts_used"]!.GetValue<int>());
@@ -84,32 +84,5 @@ public sealed class FaceEnhancerRestartTests(AzuriteFixture azurite)
         }
 
         return false;
-    }
-
-    /// <summary>Waits for the task to end on the restarted host; a timeout shows both hosts' output.</summary>
-    private static async Task<JsonObject> WaitAfterRestartAsync(SelfHostProcess first, SelfHostProcess second, HttpClient firstClient, string id)
-    {
-        using var client = new HttpClient { BaseAddress = second.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = firstClient.DefaultRequestHeaders.Authorization;
-        try
-        {
-            return await ApiCalls.WaitForAsync(client, id, ApiCalls.IsTerminal, TimeSpan.FromMinutes(3));
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException($"{ex.Message}\n--- first host ---\n{first.Output}\n--- second host ---\n{second.Output}", ex);
-        }
-    }
-
-    /// <summary>Production host.json with 10 s visibility timeouts, so interrupted work is re-delivered in seconds.</summary>
-    private static async Task<string> ShortVisibilityHostJsonAsync()
-    {
-        var hostJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "host.json")))!;
-        var storageProvider = hostJson["extensions"]!["durableTask"]!["storageProvider"]!;
-        storageProvider["workItemQueueVisibilityTimeout"] = "00:00:10";
-        storageProvider["controlQueueVisibilityTimeout"] = "00:00:10";
-        var hostJsonPath = Path.Combine(Path.GetTempPath(), $"host-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(hostJsonPath, hostJson.ToJsonString());
-        return hostJsonPath;
     }
 }

@@ -402,13 +402,6 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
         return await ApiCalls.WaitForAsync(client, id, ApiCalls.IsTerminal, Long);
     }
 
-    private async Task<byte[]> DownloadAsync(string path)
-    {
-        var slash = path.IndexOf('/', StringComparison.Ordinal);
-        var blob = new BlobServiceClient(fixture.StorageConnectionString).GetBlobContainerClient(path[..slash]).GetBlobClient(path[(slash + 1)..]);
-        return (await blob.DownloadContentAsync()).Value.Content.ToArray();
-    }
-
     private HttpClient Client() => fixture.Client("t-" + Guid.NewGuid().ToString("N"));
 
     private static string NewApp() => $"test-{Guid.NewGuid():N}/app";
@@ -423,4 +416,6 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
 
         return body;
     }
+
+    private Task<byte[]> DownloadAsync(string path) => TaskBlobs.DownloadAsync(fixture.StorageConnectionString, path);
 }

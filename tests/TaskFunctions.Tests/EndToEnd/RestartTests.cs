@@ -15,7 +15,7 @@ public sealed class RestartTests(AzuriteFixture azurite)
     [Fact]
     public async Task SelfHost_KilledWhileTaskRunning_CompletesTaskAfterRestart()
     {
-        var hostJsonPath = await ShortVisibilityHostJsonAsync();
+        var hostJsonPath = await Restarts.ShortVisibilityHostJsonAsync();
         var extra = new Dictionary<string, string>
         {
             ["SelfHost__HostJsonPath"] = hostJsonPath,
@@ -40,7 +40,7 @@ public sealed class RestartTests(AzuriteFixture azurite)
 
         await using var second = new SelfHostProcess(azurite.ConnectionString, first.Environment.ToDictionary());
         await second.StartAsync();
-        var final = await WaitAfterRestartAsync(first, second, client, id);
+        var final = await Restarts.WaitAfterRestartAsync(first, second, client, id);
 
         Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
         Assert.Equal($"image-adjustments/{id}/result.png", final["result_image_path"]!.GetValue<string>());
@@ -54,7 +54,7 @@ public sealed class RestartTests(AzuriteFixture azurite)
         await using var webhooks = await WebhookSink.StartAsync();
         var app = $"test-{Guid.NewGuid():N}/app";
         var script = fal.Script(app).Then(FalJobPlan.Succeeds().HoldUntilReleased());
-        var hostJsonPath = await ShortVisibilityHostJsonAsync();
+        var hostJsonPath = await Restarts.ShortVisibilityHostJsonAsync();
         var settings = ProviderTestSettings.For(fal, webhooks);
         settings["SelfHost__HostJsonPath"] = hostJsonPath;
         settings["Providers__Fal__Polling__Deadline"] = "00:05:00";
@@ -78,7 +78,7 @@ public sealed class RestartTests(AzuriteFixture azurite)
         await using var second = new SelfHostProcess(azurite.ConnectionString, first.Environment.ToDictionary());
         await second.StartAsync();
         script.Release();
-        var final = await WaitAfterRestartAsync(first, second, client, id);
+        var final = await Restarts.WaitAfterRestartAsync(first, second, client, id);
 
         Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
         Assert.Equal(1, fal.SubmitCount(app));
@@ -87,36 +87,6 @@ public sealed class RestartTests(AzuriteFixture azurite)
         Assert.True(record.Internal.ResumeAttemptCount >= 1);
         Assert.NotNull(record.Internal.LastResumeAttempt);
         File.Delete(hostJsonPath);
-    }
-
-    /// <summary>Waits for the task to end on the restarted host; a timeout shows both hosts' output.</summary>
-    private static async Task<JsonObject> WaitAfterRestartAsync(SelfHostProcess first, SelfHostProcess second, HttpClient firstClient, string id)
-    {
-        using var client = new HttpClient { BaseAddress = second.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = firstClient.DefaultRequestHeaders.Authorization;
-        try
-        {
-            return await ApiCalls.WaitForAsync(client, id, ApiCalls.IsTerminal, TimeSpan.FromMinutes(3));
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException($"{ex.Message}\n--- first host ---\n{first.Output}\n--- second host ---\n{second.Output}", ex);
-        }
-    }
-
-    /// <summary>
-    /// Same host.json as production except short visibility timeouts, so an interrupted activity or orchestration step
-    /// is re-delivered in seconds rather than the production 5 minutes.
-    /// </summary>
-    private static async Task<string> ShortVisibilityHostJsonAsync()
-    {
-        var hostJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "host.json")))!;
-        var storageProvider = hostJson["extensions"]!["durableTask"]!["storageProvider"]!;
-        storageProvider["workItemQueueVisibilityTimeout"] = "00:00:10";
-        storageProvider["controlQueueVisibilityTimeout"] = "00:00:10";
-        var hostJsonPath = Path.Combine(Path.GetTempPath(), $"host-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(hostJsonPath, hostJson.ToJsonString());
-        return hostJsonPath;
     }
 
     [Fact]
