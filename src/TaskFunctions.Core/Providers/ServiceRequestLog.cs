@@ -4,6 +4,7 @@ using TaskFunctions.Core.Tasks;
 namespace TaskFunctions.Core.Providers;
 
 /// <summary>One outbound call, as kept in a task's <c>service_requests</c>: never keys, query secrets or bodies.</summary>
+/// <param name="ProviderTimeMs">The compute time the provider reported for the job (e.g. Replicate's <c>metrics.predict_time</c>), when it did.</param>
 public sealed record ServiceRequestRecord(
     string Provider,
     string Method,
@@ -13,9 +14,21 @@ public sealed record ServiceRequestRecord(
     string? ProviderRequestId,
     int Attempt,
     DateTimeOffset At,
-    string? Error = null)
+    string? Error = null,
+    double? ProviderTimeMs = null)
 {
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
+    {
+        var json = Fields();
+        if (ProviderTimeMs is { } providerTime)
+        {
+            json["provider_time_ms"] = Math.Round(providerTime, 1);
+        }
+
+        return json;
+    }
+
+    private JsonObject Fields() => new()
     {
         ["provider"] = Provider,
         ["method"] = Method,
@@ -53,10 +66,12 @@ public sealed class ServiceRequestLog(ProviderType provider, int attempt, TimePr
     }
 
     /// <summary>Records one call. <paramref name="url"/> is reduced to scheme, host and path (no query, no user info).</summary>
-    public void Add(string method, Uri url, int? statusCode, TimeSpan duration, string? providerRequestId, string? error = null)
+    /// <param name="providerTime">The job's compute time as the provider reported it in this answer, if it did.</param>
+    public void Add(string method, Uri url, int? statusCode, TimeSpan duration, string? providerRequestId, string? error = null, TimeSpan? providerTime = null)
     {
         ArgumentNullException.ThrowIfNull(url);
-        entries.Add(new ServiceRequestRecord(Provider.ToString(), method, Redact(url), statusCode, duration.TotalMilliseconds, providerRequestId, Attempt, time.GetUtcNow() - duration, error));
+        entries.Add(new ServiceRequestRecord(
+            Provider.ToString(), method, Redact(url), statusCode, duration.TotalMilliseconds, providerRequestId, Attempt, time.GetUtcNow() - duration, error, providerTime?.TotalMilliseconds));
     }
 
     /// <summary>Scheme, host, port and path only: query strings can carry tokens, user info carries credentials.</summary>

@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TaskFunctions.Core.Providers.Fal;
+using TaskFunctions.Core.Tasks;
+
+namespace TaskFunctions.Core.Providers.Replicate;
+
+/// <summary>
+/// The Replicate predictions API as an <see cref="IJobProvider"/>: create (<c>POST /v1/models/{owner}/{name}/predictions</c>
+/// with <c>{input}</c>, or <c>POST /v1/predictions</c> with <c>{version, input}</c>), get (<c>GET /v1/predictions/{id}</c>)
+/// and cancel (<c>POST /v1/predictions/{id}/cancel</c>), each one HTTP exchange bounded by
+/// <see cref="ReplicateOptions.RequestTimeout"/>. It never retries on its own: the durable workflow owns the attempt
+/// budget. Every URL is built from the configured <see cref="ReplicateOptions.BaseUrl"/>, the only host that receives the
+/// token; the URLs a prediction returns are not followed.
+/// </summary>
+public sealed partial class ReplicateClient : IJobProvider
+{
+    /// <summary>Status answers travel through orchestration history: only the latest log lines are kept.</summary>
+    public const int MaxLogLines = 50;
+
+    private readonly HttpClient http;
+    private readonly ReplicateOptions options;
+    private readonly ILogger<ReplicateClient> logger;
+
+    public ReplicateClient(HttpClient http, IOptions<ReplicateOptions> options, ILogger<ReplicateClient> logger)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        this.http = http;
+        this.options = options.Value;
+        this.logger = logger;
+    }
+
+    public ProviderType Type => ProviderType.REPLICATE;
+
+    private string BaseText => options.BaseUrl.AbsoluteUri.TrimEnd('/') + "/";
+
+    public async Task<ProviderJob> SubmitAsync(ProviderJobRequest request, ServiceRequestLog log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(request.Input);
+        if (!ReplicateModelRef.TryParse(request.Endpoint, out var model))
+        {
+            throw new ProviderException(new ProviderFailure(
+                $"{ReplicateErrorClassifier.ProviderName}: '{HttpFailureClassifier.Sanitize(request.Endpoint)}' is not a Replicate model (owner/name or owner/name:version).",
+                ErrorCategory.VALIDATION,
+                Retryable: false));
+        }
+
+        var token = RequireToken("create");
+        Uri url;
+        JsonObject body;
+        if (model.Version is null)
+        {
+            url = new Uri(BaseText + $"v1/models/{Uri.EscapeDataString(model.Owner)}/{Uri.EscapeDataString(model.Name)}/predictions");
+            body = new JsonObject { ["input"] = request.Input.DeepClone() };
+        }
+        else
+        {
+            url = new Uri(BaseText + "v1/predictions");
+            body = new JsonObject { ["version"] = model.Version, ["input"] = request.Input.DeepClone() };
+        }
+
+        using var message = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        var exchange = await SendAsync(message, token, "create", model.ToString(), jobId: null, log, e =>
+            !e.IsSuccess ? ReplicateErrorClassifier.Classify(e.StatusCode, e.Headers, e.Body, log.Now)
+            : IdOf(e.Json) is null ? Malformed(e, "the created prediction has no valid id")
+            : null, cancellationToken).ConfigureAwait(false);
+
+        var id = IdOf(exchange.Json)!;
+        var endpoint = model.ToString();
+        Log.Created(logger, endpoint, id);
+        var get = PredictionUrl(id, string.Empty).AbsoluteUri;
+        return new ProviderJob(ProviderType.REPLICATE, endpoint, id, get, get, PredictionUrl(id, "/cancel").AbsoluteUri);
+    }
+
+    public async Task<ProviderJobStatus> GetStatusAsync(ProviderJob job, ServiceRequestLog log, CancellationToken cancellationToken)
+    {
+        var prediction = await GetAsync(job, log, "status", cancellationToken).ConfigureAwait(false);
+        var logs = LogLines(prediction["logs"]);
+        var status = StringOf(prediction["status"]);
+        return status switch
+        {
+            "starting" => new ProviderJobStatus(ProviderJobState.Queued, Logs: logs),
+            "processing" => new ProviderJobStatus(ProviderJobState.Running, Percent: FalQueueClient.PercentOf(logs), Logs: logs),
+            "succeeded" => new ProviderJobStatus(ProviderJobState.Completed, Percent: 100, Logs: logs),
+            "failed" or "canceled" or "aborted" => new ProviderJobStatus(ProviderJobState.Failed, Logs: logs, Failure: ReplicateErrorClassifier.ClassifyTerminal(status, prediction["error"])),
+            _ => throw new ProviderException(new ProviderFailure(
+                $"{ReplicateErrorClassifier.ProviderName}: unknown prediction status '{HttpFailureClassifier.Sanitize(status)}'.", ErrorCategory.PROVIDER_ERROR, Retryable: true)),
+        };
+    }
+
+    public async Task<ProviderOutput> GetResultAsync(ProviderJob job, ServiceRequestLog log, CancellationToken cancellationToken)
+    {
+        var prediction = await GetAsync(job, log, "result", cancellationToken).ConfigureAwait(false);
+        var status = StringOf(prediction["status"]);
+        switch (status)
+        {
+            case "succeeded":
+                var output = prediction["output"];
+                return new ProviderOutput(
+                    ReplicateOutputParser.Summary(prediction),
+                    ReplicateOutputParser.FindFiles(output),
+                    ReplicateOutputParser.FindText(output),
+                    job.JobId,
+                    ReplicateOutputParser.FindUsage(prediction["metrics"]));
+            case "failed" or "canceled" or "aborted":
+                throw new ProviderException(ReplicateErrorClassifier.ClassifyTerminal(status, prediction["error"]));
+            default:
+                throw new ProviderException(new ProviderFailure(
+                    $"{ReplicateErrorClassifier.ProviderName}: the prediction has not finished (status '{HttpFailureClassifier.Sanitize(status)}').", ErrorCategory.PROVIDER_ERROR, Retryable: true));
+        }
+    }
+
+    public async Task<bool> CancelAsync(ProviderJob job, ServiceRequestLog log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var id = RequireJob(job);
+        var token = RequireToken("cancel");
+        using var message = new HttpRequestMessage(HttpMethod.Post, PredictionUrl(id, "/cancel")) { Content = new ByteArrayContent([]) };
+        var exchange = await SendAsync(message, token, "cancel", job.Endpoint, id, log, e =>
+            e.IsSuccess || e.StatusCode == 404 ? null : ReplicateErrorClassifier.Classify(e.StatusCode, e.Headers, e.Body, log.Now), cancellationToken).ConfigureAwait(false);
+
+        // The answer is the prediction: a cancel is accepted unless it had already ended some other way.
+        var accepted = exchange.IsSuccess && StringOf(Prop(exchange.Json, "status")) is not ("succeeded" or "failed" or "aborted");
+        Log.Cancelled(logger, id, accepted ? "requested" : "already finished or unknown");
+        return accepted;
+    }
+
+    private async Task<JsonObject> GetAsync(ProviderJob job, ServiceRequestLog log, string operation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var id = RequireJob(job);
+        var token = RequireToken(operation);
+        using var message = new HttpRequestMessage(HttpMethod.Get, PredictionUrl(id, string.Empty));
+        var exchange = await SendAsync(message, token, operation, job.Endpoint, id, log, e =>
+            !e.IsSuccess ? ReplicateErrorClassifier.Classify(e.StatusCode, e.Headers, e.Body, log.Now)
+            : StringOf(Prop(e.Json, "status")) is null ? Malformed(e, "the prediction has no status")
+            : null, cancellationToken).ConfigureAwait(false);
+        return exchange.Json!.AsObject();
+    }
+
+    private async Task<Exchange> SendAsync(
+        HttpRequestMessage message,
+        string token,
+        string operation,
+        string model,
+        string? jobId,
+        ServiceRequestLog log,
+        Func<Exchange, ProviderFailure?> judge,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        message.Headers.TryAddWithoutValidation("Accept", "application/json");
+        var url = message.RequestUri!;
+        var method = message.Method.Method;
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.RequestTimeout);
+        var started = Stopwatch.GetTimestamp();
+        HttpResponseMessage? response = null;
+        try
+        {
+            Exchange exchange;
+            try
+            {
+                response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+                var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+                exchange = new Exchange((int)response.StatusCode, response.Headers, body, ParseJson(body));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                log.Add(method, url, null, Stopwatch.GetElapsedTime(started), jobId, "cancelled by the caller");
+                throw;
+            }
+            catch (OperationCanceledException ex)
+            {
+                var failure = HttpFailureClassifier.Timeout(ReplicateErrorClassifier.ProviderName, options.RequestTimeout);
+                log.Add(method, url, null, Stopwatch.GetElapsedTime(started), jobId, failure.Message);
+                Log.TimedOut(logger, operation, model, options.RequestTimeout);
+                throw new ProviderException(failure, ex);
+            }
+            catch (Exception ex) when (HttpFailureClassifier.IsTransportFailure(ex))
+            {
+                var failure = HttpFailureClassifier.Transport(ReplicateErrorClassifier.ProviderName, ex);
+                log.Add(method, url, null, Stopwatch.GetElapsedTime(started), jobId, failure.Message);
+                Log.TransportFailed(logger, operation, model, ex);
+                throw new ProviderException(failure, ex);
+            }
+
+            var judged = judge(exchange) is { } found ? WithoutToken(found, token) : null;
+            var predictTime = exchange.IsSuccess ? ReplicateOutputParser.PredictTime(Prop(exchange.Json, "metrics")) : null;
+            log.Add(method, url, exchange.StatusCode, Stopwatch.GetElapsedTime(started), jobId ?? IdOf(exchange.Json), judged?.Message, predictTime);
+            if (judged is not null)
+            {
+                Log.CallFailed(logger, operation, model, exchange.StatusCode, judged.Category, judged.Retryable);
+                throw new ProviderException(judged);
+            }
+
+            return exchange;
+        }
+        finally
+        {
+            response?.Dispose();
+        }
+    }
+
+    private string RequireToken(string operation)
+    {
+        if (!string.IsNullOrWhiteSpace(options.ApiToken))
+        {
+            return options.ApiToken.Trim();
+        }
+
+        Log.MissingToken(logger, operation);
+        throw new ProviderException(new ProviderFailure(
+            $"{ReplicateErrorClassifier.ProviderName}: no API token is configured (Providers:Replicate:ApiToken).", ErrorCategory.AUTHENTICATION, Retryable: false));
+    }
+
+    private static string RequireJob(ProviderJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.Provider != ProviderType.REPLICATE || job.JobId is not { } id || !IdPattern().IsMatch(id))
+        {
+            throw new ArgumentException("Not a Replicate prediction.", nameof(job));
+        }
+
+        return id;
+    }
+
+    private Uri PredictionUrl(string id, string suffix) => new(BaseText + "v1/predictions/" + Uri.EscapeDataString(id) + suffix);
+
+    private static ProviderFailure Malformed(Exchange exchange, string what) =>
+        new($"{ReplicateErrorClassifier.ProviderName}: HTTP {exchange.StatusCode}: {what}.", ErrorCategory.PROVIDER_ERROR, Retryable: true);
+
+    private static ProviderFailure WithoutToken(ProviderFailure failure, string token) =>
+        failure.Message.Contains(token, StringComparison.Ordinal) ? failure with { Message = failure.Message.Replace(token, "***", StringComparison.Ordinal) } : failure;
+
+    private static string? IdOf(JsonNode? prediction) => StringOf(Prop(prediction, "id")) is { } id && IdPattern().IsMatch(id) ? id : null;
+
+    private static List<string>? LogLines(JsonNode? logs)
+    {
+        if (StringOf(logs) is not { } text)
+        {
+            return null;
+        }
+
+        var lines = text
+            .Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => HttpFailureClassifier.Sanitize(line))
+            .Where(line => line.Length > 0)
+            .ToList();
+        return lines.Count > MaxLogLines ? lines[^MaxLogLines..] : lines;
+    }
+
+    private static JsonNode? ParseJson(string body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static JsonNode? Prop(JsonNode? node, string name) => node is JsonObject obj ? obj[name] : null;
+
+    private static string? StringOf(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$", RegexOptions.CultureInvariant)]
+    private static partial Regex IdPattern();
+
+    /// <summary>One answered exchange: status, headers, body text and its JSON when it parses.</summary>
+    private sealed record Exchange(int StatusCode, HttpResponseHeaders Headers, string Body, JsonNode? Json)
+    {
+        public bool IsSuccess => StatusCode is >= 200 and <= 299;
+    }
+}
