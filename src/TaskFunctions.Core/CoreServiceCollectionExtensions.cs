@@ -9,7 +9,10 @@ using TaskFunctions.Core.Images.Quality;
 using TaskFunctions.Core.Images.Subject;
 using TaskFunctions.Core.Net;
 using TaskFunctions.Core.Providers;
+using TaskFunctions.Core.Providers.ComfyUI;
 using TaskFunctions.Core.Providers.Fal;
+using TaskFunctions.Core.Providers.OpenAI;
+using TaskFunctions.Core.Providers.Replicate;
 using TaskFunctions.Core.Webhooks;
 using TaskFunctions.Core.Inputs;
 using TaskFunctions.Core.Storage;
@@ -37,10 +40,13 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<FaceQualityOptions>().BindConfiguration(FaceQualityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new FaceEnhancementLoop(sp.GetRequiredService<IOptions<FaceQualityOptions>>(), sp.GetRequiredService<IOptions<ImageDecodeOptions>>().Value));
 
+        services.AddSingleton<InputImages>();
         services.AddTaskFunctionsFal();
+        services.AddTaskFunctionsReplicate();
+        services.AddTaskFunctionsOpenAI();
+        services.AddTaskFunctionsComfyUI();
         services.AddTaskFunctionsWebhooks();
         services.AddSingleton<ProviderPolicies>();
-        services.AddSingleton<InputImages>();
         services.AddSingleton<ProviderResultWriter>();
         services.AddSingleton<IJobRequestFactory, FalRequestMapper>();
         services.AddSingleton<JobProviderRegistry>();

@@ -7,13 +7,21 @@ namespace TaskFunctions.Core.Tasks;
 public static class TaskProviders
 {
     private static readonly ProviderType[] Local = [ProviderType.LOCAL];
-    private static readonly ProviderType[] Fal = [ProviderType.FAL];
+    private static readonly ProviderType[] FalOnly = [ProviderType.FAL];
+    private static readonly ProviderType[] Images = [ProviderType.FAL, ProviderType.REPLICATE, ProviderType.OPENAI, ProviderType.COMFYUI];
+    private static readonly ProviderType[] ImageJobs = [ProviderType.FAL, ProviderType.REPLICATE, ProviderType.COMFYUI];
+    private static readonly ProviderType[] Video = [ProviderType.FAL, ProviderType.REPLICATE];
+    private static readonly ProviderType[] Language = [ProviderType.FAL, ProviderType.REPLICATE, ProviderType.OPENAI];
 
     /// <summary>The providers that can run <paramref name="taskType"/>, the default first.</summary>
     public static IReadOnlyList<ProviderType> Supported(TaskType taskType) => taskType switch
     {
         TaskType.IMAGE_ADJUSTER or TaskType.BACKGROUND_FIX => Local,
-        _ => Fal,
+        TaskType.EXPERIMENTAL_FAL => FalOnly,
+        TaskType.GENERATION or TaskType.EDITING => Images,
+        TaskType.LLM_INTERACTION => Language,
+        TaskType.VIDEO_GENERATION => Video,
+        _ => ImageJobs,
     };
 
     /// <summary>The provider used when the task names none.</summary>

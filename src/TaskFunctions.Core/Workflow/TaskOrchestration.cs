@@ -246,6 +246,12 @@ public static class TaskOrchestration
                 : stage.Executor == StageExecutor.Call
                 ? await RunOneShotAsync(context, TaskNames.CallProvider, AttemptInput(run.TaskId, stage, part, stageIndex, attempt), run.TaskId, run.Cancelled)
                 : await RunJobAsync(context, run.TaskId, stage, part, stageIndex, attempt, run.Cancelled);
+            if (outcome is { Category: ErrorCategory.CANCELLED } && !run.Cancelled.IsCompleted)
+            {
+                // Cancelled at the provider (a dashboard, an operator), not by the caller: a failed attempt like any other.
+                outcome = outcome with { Category = ErrorCategory.PROVIDER_ERROR, Retryable = true, Error = $"{outcome.Error} (cancelled at the provider, not through this service)" };
+            }
+
             if (outcome is null || outcome.Succeeded || outcome.Category == ErrorCategory.CANCELLED || outcome.NeedsPersonMask)
             {
                 return outcome;

@@ -21,15 +21,18 @@ public sealed class FunctionAppTemplateTests
     };
 
     [Fact]
-    public void AppSettings_ProviderAppsAndFaceQuality_MatchTheLocalSample()
+    public void AppSettings_ProviderModelsAndFaceQuality_MatchTheLocalSample()
     {
         var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
         var kindSettings = sample
             .Where(p => (p.Key.StartsWith("Providers__Fal__", StringComparison.Ordinal) && (p.Key.EndsWith("AppId", StringComparison.Ordinal) || p.Key.Contains("__Capabilities__", StringComparison.Ordinal)))
+                || p.Key.StartsWith("Providers__Replicate__Models__", StringComparison.Ordinal)
+                || p.Key.StartsWith("Providers__Replicate__Capabilities__", StringComparison.Ordinal)
+                || p.Key.StartsWith("Providers__OpenAI__Models__", StringComparison.Ordinal)
                 || p.Key.StartsWith("FaceQuality__", StringComparison.Ordinal))
             .ToList();
 
-        Assert.True(kindSettings.Count >= 14, "expected the fal app, capability and face-quality settings in the sample");
+        Assert.True(kindSettings.Count >= 26, "expected the provider app/model, capability and face-quality settings in the sample");
         foreach (var (key, value) in kindSettings)
         {
             Assert.True(Settings.ContainsKey(key), $"{key} is in local.settings.sample.json but not in the app settings of infra/app/api.bicep");

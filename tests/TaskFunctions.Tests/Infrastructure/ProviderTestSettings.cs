@@ -1,4 +1,8 @@
+using System.Globalization;
+using TaskFunctions.Tests.Infrastructure.FakeComfyUI;
 using TaskFunctions.Tests.Infrastructure.FakeFal;
+using TaskFunctions.Tests.Infrastructure.FakeOpenAI;
+using TaskFunctions.Tests.Infrastructure.FakeReplicate;
 
 namespace TaskFunctions.Tests.Infrastructure;
 
@@ -34,6 +38,12 @@ public static class ProviderTestSettings
     public const string FaceEnhancerAppId = "test-default/face";
 
     public const string FaceDetailAppId = "test-default/face-detail";
+
+    /// <summary>The default Replicate model of a kind ("test-default/replicate-{kind}"), private to a fixture like the fal apps.</summary>
+    public static string ReplicateModel(string kind) => "test-default/replicate-" + kind.ToLowerInvariant().Replace('_', '-');
+
+    /// <summary>The default OpenAI model of a kind.</summary>
+    public static string OpenAIModel(string kind) => "test-openai-" + kind.ToLowerInvariant().Replace('_', '-');
 
     /// <summary>FACE_ENHANCER attempts per task (FaceQuality:MinSsim keeps its default 0.85).</summary>
     public const int FaceMaxAttempts = 3;
@@ -76,6 +86,53 @@ public static class ProviderTestSettings
             ["Webhooks__RetrySchedule__1"] = "00:00:01",
             ["Webhooks__RetrySchedule__2"] = "00:00:01",
         };
+        return settings;
+    }
+
+    /// <summary>
+    /// Adds Replicate, OpenAI and ComfyUI pointed at their fakes, with the same shortened schedules as fal; Replicate's
+    /// file host (the fake) may be fetched over plain http.
+    /// </summary>
+    public static Dictionary<string, string> WithProviders(Dictionary<string, string> settings, FakeReplicateServer replicate, FakeOpenAIServer openAI, FakeComfyUIServer comfy)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(replicate);
+        ArgumentNullException.ThrowIfNull(openAI);
+        ArgumentNullException.ThrowIfNull(comfy);
+        settings["Outbound__AllowedHosts__3"] = replicate.HostPort;
+        settings["Providers__Replicate__BaseUrl"] = replicate.BaseUrl.ToString();
+        settings["Providers__Replicate__ApiToken"] = replicate.ApiToken;
+        settings["Providers__OpenAI__BaseUrl"] = openAI.BaseUrl.ToString();
+        settings["Providers__OpenAI__ApiKey"] = openAI.ApiKey;
+        settings["Providers__ComfyUI__BaseUrl"] = comfy.BaseUrl.ToString();
+        if (comfy.BearerToken is { } token)
+        {
+            settings["Providers__ComfyUI__ApiKey"] = token;
+        }
+
+        settings["Providers__ComfyUI__Workflows__GENERATION"] = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "TaskFunctions.Tests", "Infrastructure", "FakeComfyUI", "txt2img.json"));
+        foreach (var kind in new[] { "GENERATION", "EDITING", "REFINE", "VIDEO_GENERATION", "LLM_INTERACTION", "BACKGROUND_REMOVAL", "DETAIL_ENHANCER", "FACE_ENHANCER" })
+        {
+            settings[$"Providers__Replicate__Models__{kind}"] = ReplicateModel(kind);
+        }
+
+        foreach (var kind in new[] { "GENERATION", "EDITING", "LLM_INTERACTION" })
+        {
+            settings[$"Providers__OpenAI__Models__{kind}"] = OpenAIModel(kind);
+        }
+
+        foreach (var provider in new[] { "Replicate", "OpenAI", "ComfyUI" })
+        {
+            settings[$"Providers__{provider}__RequestTimeout"] = "00:00:05";
+            settings[$"Providers__{provider}__Retry__MaxAttempts"] = "3";
+            settings[$"Providers__{provider}__Retry__FirstRetryInterval"] = "00:00:00.200";
+            settings[$"Providers__{provider}__Retry__MaxRetryInterval"] = "00:00:01";
+            settings[$"Providers__{provider}__Polling__FirstInterval"] = "00:00:00.200";
+            settings[$"Providers__{provider}__Polling__MaxInterval"] = "00:00:00.500";
+            settings[$"Providers__{provider}__Polling__Deadline"] = "00:00:15";
+            settings[$"Providers__{provider}__Polling__MaxPollFailures"] = 3.ToString(CultureInfo.InvariantCulture);
+        }
+
         return settings;
     }
 }

@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using TaskFunctions.Tests.EndToEnd;
+using TaskFunctions.Tests.Infrastructure.FakeComfyUI;
 using TaskFunctions.Tests.Infrastructure.FakeFal;
+using TaskFunctions.Tests.Infrastructure.FakeOpenAI;
+using TaskFunctions.Tests.Infrastructure.FakeReplicate;
 
 namespace TaskFunctions.Tests.Infrastructure;
 
@@ -17,6 +20,15 @@ public sealed class SelfHostFixture : IAsyncLifetime
     /// <summary>The fal queue API the self-host calls (scripted per app id).</summary>
     public FakeFalServer Fal { get; private set; } = null!;
 
+    /// <summary>The Replicate predictions API the self-host calls (scripted per model).</summary>
+    public FakeReplicateServer Replicate { get; private set; } = null!;
+
+    /// <summary>The OpenAI-compatible API the self-host calls (scripted per model).</summary>
+    public FakeOpenAIServer OpenAI { get; private set; } = null!;
+
+    /// <summary>The ComfyUI server the self-host calls (scripted per graph marker), behind a bearer token.</summary>
+    public FakeComfyUIServer ComfyUI { get; private set; } = null!;
+
     /// <summary>Receives the self-host's webhooks.</summary>
     public WebhookSink Webhooks { get; private set; } = null!;
 
@@ -29,7 +41,10 @@ public sealed class SelfHostFixture : IAsyncLifetime
         SampleBodies.RemoteImageUrl = Images.Url("image.png").ToString();
         Fal = await FakeFalServer.StartAsync();
         Webhooks = await WebhookSink.StartAsync();
-        Host = new SelfHostProcess(azurite.ConnectionString, ProviderTestSettings.For(Fal, Webhooks, Images));
+        Replicate = await FakeReplicateServer.StartAsync();
+        OpenAI = await FakeOpenAIServer.StartAsync();
+        ComfyUI = await FakeComfyUIServer.StartAsync("comfy-" + Guid.NewGuid().ToString("N"));
+        Host = new SelfHostProcess(azurite.ConnectionString, ProviderTestSettings.WithProviders(ProviderTestSettings.For(Fal, Webhooks, Images), Replicate, OpenAI, ComfyUI));
         await Host.StartAsync();
     }
 
@@ -39,6 +54,9 @@ public sealed class SelfHostFixture : IAsyncLifetime
         await Images.DisposeAsync();
         await Fal.DisposeAsync();
         await Webhooks.DisposeAsync();
+        await Replicate.DisposeAsync();
+        await OpenAI.DisposeAsync();
+        await ComfyUI.DisposeAsync();
         await azurite.DisposeAsync();
     }
 

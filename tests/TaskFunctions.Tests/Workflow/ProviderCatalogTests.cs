@@ -26,7 +26,8 @@ public sealed class ProviderCatalogTests
     }
 
     [Theory]
-    [InlineData(TaskType.GENERATION, ProviderType.REPLICATE)]
+    [InlineData(TaskType.EXPERIMENTAL_FAL, ProviderType.REPLICATE)]
+    [InlineData(TaskType.VIDEO_GENERATION, ProviderType.OPENAI)]
     [InlineData(TaskType.IMAGE_ADJUSTER, ProviderType.FAL)]
     [InlineData(TaskType.VIDEO_GENERATION, ProviderType.LOCAL)]
     [InlineData(TaskType.BACKGROUND_FIX, ProviderType.FAL)]

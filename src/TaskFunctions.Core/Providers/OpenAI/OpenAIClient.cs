@@ -70,7 +70,7 @@ public sealed partial class OpenAIClient : ICallProvider
         var url = Url(endpoint, model);
         using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = endpoint == EditsEndpoint ? Multipart(request.Input) : Json(request.Input) };
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (options.IsAzure)
+        if (options.UsesAzure())
         {
             message.Headers.TryAddWithoutValidation("api-key", key);
         }
@@ -140,7 +140,7 @@ public sealed partial class OpenAIClient : ICallProvider
     internal Uri Url(string endpoint, string model)
     {
         var root = options.BaseUrl.AbsoluteUri.TrimEnd('/') + "/";
-        return options.IsAzure
+        return options.UsesAzure()
             ? new Uri(root + "openai/deployments/" + Uri.EscapeDataString(model) + "/" + endpoint + "?api-version=" + Uri.EscapeDataString(options.ApiVersion!.Trim()))
             : new Uri(root + endpoint);
     }
@@ -148,12 +148,12 @@ public sealed partial class OpenAIClient : ICallProvider
     private string Model(JsonObject input)
     {
         var model = StringOf(input["model"]);
-        if (model is null || model.Length > 256 || (options.IsAzure && !DeploymentPattern().IsMatch(model)))
+        if (model is null || model.Length > 256 || (options.UsesAzure() && !DeploymentPattern().IsMatch(model)))
         {
             throw new ProviderException(new ProviderFailure(
                 model is null
                     ? $"{OpenAIErrorClassifier.ProviderName}: the request names no model."
-                    : $"{OpenAIErrorClassifier.ProviderName}: '{HttpFailureClassifier.Sanitize(model)}' is not a valid {(options.IsAzure ? "deployment" : "model")} name.",
+                    : $"{OpenAIErrorClassifier.ProviderName}: '{HttpFailureClassifier.Sanitize(model)}' is not a valid {(options.UsesAzure() ? "deployment" : "model")} name.",
                 ErrorCategory.VALIDATION,
                 Retryable: false));
         }

@@ -61,7 +61,7 @@ public sealed class OpenAIOptions : IValidatableObject, IProviderSettings
     public ProviderPollingOptions Polling { get; set; } = new();
 
     /// <summary>Whether <see cref="Mode"/> is Azure OpenAI.</summary>
-    public bool IsAzure => string.Equals(Mode?.Trim(), AzureMode, StringComparison.OrdinalIgnoreCase);
+    public bool UsesAzure() => string.Equals(Mode?.Trim(), AzureMode, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The configured model of <paramref name="taskType"/>; null when none is configured.</summary>
     public string? ModelOf(TaskType taskType) =>
@@ -86,7 +86,7 @@ public sealed class OpenAIOptions : IValidatableObject, IProviderSettings
             yield return new ValidationResult($"{SectionName}:Mode must be '{OpenAIMode}' or '{AzureMode}'.", [nameof(Mode)]);
         }
 
-        if (IsAzure && string.IsNullOrWhiteSpace(ApiVersion))
+        if (UsesAzure() && string.IsNullOrWhiteSpace(ApiVersion))
         {
             yield return new ValidationResult($"{SectionName}:ApiVersion is required when Mode is '{AzureMode}'.", [nameof(ApiVersion)]);
         }

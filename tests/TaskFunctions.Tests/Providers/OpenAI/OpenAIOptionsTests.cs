@@ -17,7 +17,7 @@ public sealed class OpenAIOptionsTests
         var options = provider.GetRequiredService<IOptions<OpenAIOptions>>().Value;
 
         Assert.Equal(new Uri("https://api.openai.com/v1"), options.BaseUrl);
-        Assert.Equal(("openai", false, TimeSpan.FromMinutes(2)), (options.Mode, options.IsAzure, options.RequestTimeout));
+        Assert.Equal(("openai", false, TimeSpan.FromMinutes(2)), (options.Mode, options.UsesAzure(), options.RequestTimeout));
         Assert.Equal(("gpt-4o-mini", "gpt-image-1", "gpt-image-1"), (options.ModelOf(TaskType.LLM_INTERACTION), options.ModelOf(TaskType.GENERATION), options.ModelOf(TaskType.EDITING)));
         Assert.Null(options.ModelOf(TaskType.REFINE));
         Assert.Empty(options.CapabilitiesOf(TaskType.GENERATION));
@@ -47,7 +47,7 @@ public sealed class OpenAIOptionsTests
     {
         using var provider = Build(new() { ["Providers:OpenAI:Mode"] = "Azure", ["Providers:OpenAI:ApiVersion"] = "2024-10-21", ["Providers:OpenAI:BaseUrl"] = "https://res.openai.azure.com/" });
 
-        Assert.True(provider.GetRequiredService<IOptions<OpenAIOptions>>().Value.IsAzure);
+        Assert.True(provider.GetRequiredService<IOptions<OpenAIOptions>>().Value.UsesAzure());
         Assert.NotNull(provider.GetRequiredService<OpenAIClient>());
     }
 

@@ -179,6 +179,21 @@ public sealed class TaskOrchestrationTests
     }
 
     [Fact]
+    public async Task RunAsync_JobCancelledAtTheProvider_IsAFailedAttemptNotASilentStop()
+    {
+        var polls = 0;
+        var context = Run(Plan(Fal()), call => call.Name == TaskNames.PollProviderJob && polls++ == 0
+            ? new PollJobResult(ProviderJobState.Failed, new ProviderFailure("prediction was canceled", ErrorCategory.CANCELLED, false))
+            : Happy()(call));
+
+        await TaskOrchestration.RunAsync(context, Input());
+
+        Assert.Equal(2, context.Steps.Count(s => s == "SubmitProviderJob"));
+        Assert.Contains("not through this service", Assert.Single(context.InputsOf<AttemptFailureInput>("RecordAttemptFailure")).Error, StringComparison.Ordinal);
+        Assert.Equal("CompleteTask", context.Steps[^1]);
+    }
+
+    [Fact]
     public async Task RunAsync_DeadlinePasses_CancelsTheJobAndRetriesAsTimeout()
     {
         var stage = new ProviderStage(ProviderType.FAL, StageExecutor.Job, new ProviderRetryOptions { MaxAttempts = 2, FirstRetryInterval = TimeSpan.FromSeconds(2) }, Polling, TimeSpan.FromSeconds(5));
