@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace TaskFunctions.Core.Api;
 
@@ -37,6 +38,16 @@ public sealed class ApiResult : IResult, IActionResult
     /// <summary>FastAPI-style error: <c>{"detail": "message"}</c>.</summary>
     public static ApiResult Detail(int statusCode, string message) =>
         new(statusCode, JsonSerializer.SerializeToUtf8Bytes(new { detail = message }, DetailOptions), "application/json");
+
+    /// <summary>
+    /// <c>{"detail": "&lt;reason phrase&gt;"}</c>, as Starlette answers its own HTTP errors (404 "Not Found",
+    /// 405 "Method Not Allowed", ...).
+    /// </summary>
+    public static ApiResult ReasonPhrase(int statusCode)
+    {
+        var reason = ReasonPhrases.GetReasonPhrase(statusCode);
+        return Detail(statusCode, reason.Length > 0 ? reason : "Error");
+    }
 
     /// <summary>FastAPI-style 422: <c>{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}</c>.</summary>
     public static ApiResult Validation(IEnumerable<ValidationErrorItem> errors) =>

@@ -74,6 +74,16 @@ public sealed partial class TasksApi(
         {
             return await handler(auth.Identity!);
         }
+        catch (TaskConcurrencyException ex)
+        {
+            // Every bounded read-modify-write round lost its race: nothing was written, the caller may try again.
+            Log.ConcurrencyExhausted(logger, ex, request.Method, request.Path);
+            return ApiResult.Detail(StatusCodes.Status409Conflict, "The task was modified concurrently; try again.");
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return ApiResult.Detail(ex.StatusCode is >= 400 and < 500 ? ex.StatusCode : StatusCodes.Status400BadRequest, "There was an error parsing the request: " + ex.Message);
+        }
         catch (RequestFailedException ex)
         {
             Log.StorageFailed(logger, ex, request.Method, request.Path);
@@ -93,10 +103,10 @@ public sealed partial class TasksApi(
     private async Task<ApiResult> CreateCoreAsync(HttpRequest request, CallerIdentity caller, DurableTaskClient client, bool generationRoute)
     {
         var ct = request.HttpContext.RequestAborted;
-        var (body, tooLarge) = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, ct);
-        if (tooLarge is not null)
+        var (body, bodyError) = await RequestBody.ReadJsonAsync(request, options.Value.MaxBodyBytes, ct);
+        if (bodyError is not null)
         {
-            return ApiResult.Validation(tooLarge);
+            return bodyError;
         }
 
         var parsed = TaskRequestParser.ParseCreate(body.Span, generationRoute ? TaskType.GENERATION : null);
@@ -222,16 +232,18 @@ public sealed partial class TasksApi(
     private async Task<ApiResult> UpdateCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, bool generationRoute)
     {
         var ct = request.HttpContext.RequestAborted;
+
+        // As FastAPI, a body that cannot be read as JSON is refused before the task is looked up.
+        var (body, bodyError) = await RequestBody.ReadJsonAsync(request, options.Value.MaxBodyBytes, ct);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
         var (found, error) = await FindAsync(taskId, caller, generationRoute, ct);
         if (error is not null)
         {
             return error;
-        }
-
-        var (body, tooLarge) = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, ct);
-        if (tooLarge is not null)
-        {
-            return ApiResult.Validation(tooLarge);
         }
 
         var parsed = TaskRequestParser.ParseUpdate(found!.Document.TaskType, body.Span, generationRoute);
@@ -242,7 +254,7 @@ public sealed partial class TasksApi(
 
         var update = parsed.Value!;
         ApiResult? refusal = null;
-        var result = await mutator.MutateAsync(found.Stored.Id, task =>
+        var result = await MutateAsync(found.Stored.Id, task =>
         {
             refusal = UpdateRules.Check(task, update, caller);
             if (refusal is not null)
@@ -303,7 +315,7 @@ public sealed partial class TasksApi(
 
         var wasActive = !found!.Document.Status.IsTerminal();
         taskId = found.Stored.Id;
-        var result = await mutator.MutateAsync(taskId, task =>
+        var result = await MutateAsync(taskId, task =>
         {
             var now = time.GetUtcNow();
             if (!task.Status.IsTerminal())
@@ -353,8 +365,9 @@ public sealed partial class TasksApi(
     private async Task<(MutationResult? Result, ApiResult? Conflict)> MarkCancelledAsync(string taskId, CancellationToken ct)
     {
         ApiResult? conflict = null;
-        var result = await mutator.MutateAsync(taskId, task =>
+        var result = await MutateAsync(taskId, task =>
         {
+            conflict = null;
             if (task.Status.IsTerminal())
             {
                 conflict = ApiResult.Detail(StatusCodes.Status409Conflict, $"Task is already {task.Status} and cannot be cancelled.");
@@ -369,6 +382,26 @@ public sealed partial class TasksApi(
             return task;
         }, ct);
         return (result, conflict);
+    }
+
+    /// <summary>
+    /// <see cref="TaskMutator"/> re-reads and re-applies on every lost ETag race, up to its own bound; under a burst of
+    /// writers on one task even that can run out, so whole rounds are repeated after a short random pause (spreading the
+    /// writers out) before the request is answered 409. <paramref name="mutate"/> always decides on fresh state.
+    /// </summary>
+    private async Task<MutationResult?> MutateAsync(string taskId, Func<TaskPublicBase, TaskPublicBase?> mutate, CancellationToken ct)
+    {
+        for (var round = 1; ; round++)
+        {
+            try
+            {
+                return await mutator.MutateAsync(taskId, mutate, ct);
+            }
+            catch (TaskConcurrencyException) when (round < MutationRounds)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 40) * round), ct);
+            }
+        }
     }
 
     private async Task SignalCancelAsync(DurableTaskClient client, string taskId)
@@ -429,6 +462,8 @@ public sealed partial class TasksApi(
         Document = TaskJson.SerializeDocument(document),
     };
 
+    private const int MutationRounds = 5;
+
     private static ApiResult NotFound() => ApiResult.Detail(StatusCodes.Status404NotFound, "Task not found");
 
     private sealed record FoundTask(StoredTask Stored, TaskPublicBase Document);
@@ -449,6 +484,9 @@ public sealed partial class TasksApi(
 
         [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Storage failure in {Method} {Path}")]
         public static partial void StorageFailed(ILogger logger, Exception exception, string method, string path);
+
+        [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Concurrent writers outlasted every retry in {Method} {Path}; answered 409")]
+        public static partial void ConcurrencyExhausted(ILogger logger, Exception exception, string method, string path);
 
         [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Unhandled failure in {Method} {Path}")]
         public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);

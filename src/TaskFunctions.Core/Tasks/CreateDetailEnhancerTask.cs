@@ -17,6 +17,7 @@ public sealed class CreateDetailEnhancerTask : CreateTaskBase
     [MinLength(1)]
     public string ReferenceImage { get; set; } = "";
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? DetailLabel { get; set; }
 
     public override IReadOnlyList<ImageInput> GetImageInputs() =>

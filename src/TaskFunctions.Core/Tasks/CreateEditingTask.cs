@@ -11,6 +11,7 @@ public sealed class CreateEditingTask : CreateTaskBase
 
     /// <summary>Seed rule: required for EDITING.</summary>
     [Required]
+    [MaxLength(FieldLimits.Text)]
     public string Prompt { get; set; } = "";
 
     /// <summary>Seed rule: required unless the deprecated base_image_data/base_image_url is given (never both).</summary>
@@ -20,6 +21,7 @@ public sealed class CreateEditingTask : CreateTaskBase
 
     public string? BaseImageUrl { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? FalAppId { get; set; }
 
     [Range(1, 16384)]
@@ -30,6 +32,7 @@ public sealed class CreateEditingTask : CreateTaskBase
 
     public long? Seed { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? WorkflowId { get; set; }
 
     public List<string>? ReferenceImages { get; set; }

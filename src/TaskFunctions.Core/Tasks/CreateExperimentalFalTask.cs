@@ -15,6 +15,7 @@ public sealed class CreateExperimentalFalTask : CreateTaskBase
     [Required]
     [MinLength(1)]
     [RegularExpression(FalAppIdPattern)]
+    [MaxLength(FieldLimits.Identifier)]
     public string FalAppId { get; set; } = "";
 
     /// <summary>Seed rule: optional object passed to the app as-is.</summary>

@@ -14,8 +14,10 @@ public sealed class CreateGenerationTask : CreateTaskBase
 
     /// <summary>Seed rule: required for GENERATION.</summary>
     [Required]
+    [MaxLength(FieldLimits.Text)]
     public string Prompt { get; set; } = "";
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? FalAppId { get; set; }
 
     [Range(1, 16384)]
@@ -26,12 +28,16 @@ public sealed class CreateGenerationTask : CreateTaskBase
 
     public long? Seed { get; set; }
 
+    [MaxLength(FieldLimits.Url)]
     public string? SubjectModelPath { get; set; }
 
+    [MaxLength(FieldLimits.Url)]
     public string? ProductModelPath { get; set; }
 
+    [MaxLength(FieldLimits.Url)]
     public string? StyleModelPath { get; set; }
 
+    [MaxLength(FieldLimits.Url)]
     public string? Product2ModelPath { get; set; }
 
     public double? SubjectLoraWeight { get; set; }

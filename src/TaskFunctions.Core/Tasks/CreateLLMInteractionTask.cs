@@ -10,8 +10,10 @@ public sealed class CreateLLMInteractionTask : CreateTaskBase
 
     /// <summary>Seed rule: required for LLM_INTERACTION.</summary>
     [Required]
+    [MaxLength(FieldLimits.Text)]
     public string Prompt { get; set; } = "";
 
+    [MaxLength(FieldLimits.Text)]
     public string? SystemPrompt { get; set; }
 
     /// <summary>Image paths/URLs; the schema calls them paths, so local paths are allowed (below the configured root).</summary>

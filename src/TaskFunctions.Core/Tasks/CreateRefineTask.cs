@@ -13,6 +13,7 @@ public sealed class CreateRefineTask : CreateTaskBase
     [MinLength(1)]
     public string BaseImageUrl { get; set; } = "";
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? FalAppId { get; set; }
 
     public bool UpscaleEnabled { get; set; } = true;
@@ -21,6 +22,7 @@ public sealed class CreateRefineTask : CreateTaskBase
     [Range(0d, 8d, MinimumIsExclusive = true)]
     public double? UpscaleFactor { get; set; }
 
+    [MaxLength(FieldLimits.Text)]
     public string? UpscalePrompt { get; set; }
 
     public long? UpscaleSeed { get; set; }
@@ -33,6 +35,7 @@ public sealed class CreateRefineTask : CreateTaskBase
 
     public bool FaceDetailEnabled { get; set; }
 
+    [MaxLength(FieldLimits.Text)]
     public string? FaceDetailPrompt { get; set; }
 
     public long? FaceDetailSeed { get; set; }

@@ -24,12 +24,16 @@ public abstract class CreateTaskBase
 
     /// <summary>Seed rule: required string on every create.</summary>
     [Required]
+    [MaxLength(FieldLimits.Identifier)]
     public string OriginInstance { get; set; } = "";
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? OriginZone { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? OriginTenantId { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? OriginReference { get; set; }
 
     public ProviderType? ProviderType { get; set; }
@@ -44,10 +48,12 @@ public abstract class CreateTaskBase
 
     public List<string>? FallbackProviderCapabilities { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? QueueName { get; set; }
 
     /// <summary>Seed rule: an absolute http(s) URL when given.</summary>
     [HttpUrl]
+    [MaxLength(FieldLimits.Url)]
     public string? WebhookUrl { get; set; }
 
     /// <summary>The request's images after deprecated-field mapping, keyed by <see cref="ImageInput.Field"/>.</summary>

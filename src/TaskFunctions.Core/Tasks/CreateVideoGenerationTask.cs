@@ -14,8 +14,10 @@ public sealed class CreateVideoGenerationTask : CreateTaskBase
 
     /// <summary>Seed rule: required for VIDEO_GENERATION.</summary>
     [Required]
+    [MaxLength(FieldLimits.Text)]
     public string Prompt { get; set; } = "";
 
+    [MaxLength(FieldLimits.Text)]
     public string? NegativePrompt { get; set; }
 
     /// <summary>Seed rule: 1–60 seconds, default 5.</summary>

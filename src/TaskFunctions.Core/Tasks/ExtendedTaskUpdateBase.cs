@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 
 namespace TaskFunctions.Core.Tasks;
@@ -12,20 +13,26 @@ public abstract class ExtendedTaskUpdateBase : TaskUpdateBase
     /// <summary>Accepted for schema compatibility; never changes the task's kind.</summary>
     public TaskType? TaskType { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? OriginInstance { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? OriginZone { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? OriginTenantId { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? OriginReference { get; set; }
 
     public DateTimeOffset? StartedAt { get; set; }
 
     public DateTimeOffset? CompletedAt { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? CeleryTaskId { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? ServiceTaskId { get; set; }
 
     public int? RetryCount { get; set; }
@@ -38,6 +45,7 @@ public abstract class ExtendedTaskUpdateBase : TaskUpdateBase
 
     public List<string>? ActiveProviderCapabilities { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? QueueName { get; set; }
 
     public ProviderType? FallbackProviderType { get; set; }

@@ -5,16 +5,22 @@ namespace TaskFunctions.Core.Tasks;
 /// <summary>PUT body of <c>/tasks/generation/{id}</c>: the extended update set plus generation fields.</summary>
 public sealed class GenerationTaskUpdate : ExtendedTaskUpdateBase
 {
+    [MaxLength(FieldLimits.Identifier)]
     public string? FalAppId { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? FalRequestId { get; set; }
 
+    [MaxLength(FieldLimits.Url)]
     public string? SubjectModelPath { get; set; }
 
+    [MaxLength(FieldLimits.Url)]
     public string? ProductModelPath { get; set; }
 
+    [MaxLength(FieldLimits.Url)]
     public string? StyleModelPath { get; set; }
 
+    [MaxLength(FieldLimits.Url)]
     public string? Product2ModelPath { get; set; }
 
     public double? SubjectLoraWeight { get; set; }
@@ -25,10 +31,12 @@ public sealed class GenerationTaskUpdate : ExtendedTaskUpdateBase
 
     public double? Product2LoraWeight { get; set; }
 
+    [MaxLength(FieldLimits.Url)]
     public string? ReferenceImagePath { get; set; }
 
     [Range(0d, 100d)]
     public double? ReferenceImageStrength { get; set; }
 
+    [MaxLength(FieldLimits.Url)]
     public string? ResultImagePath { get; set; }
 }

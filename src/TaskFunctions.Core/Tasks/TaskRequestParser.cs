@@ -22,9 +22,9 @@ public static class TaskRequestParser
     /// <summary>Parses a create body; <paramref name="requiredType"/> pins the kind (POST /tasks/generation).</summary>
     public static ParseResult<CreateTaskBase> ParseCreate(ReadOnlySpan<byte> utf8Json, TaskType? requiredType = null)
     {
-        if (!TryParseDocument(utf8Json, out var document, out var jsonError))
+        if (!TryParseDocument(utf8Json, out var document, out var jsonError, out var unicodeErrors))
         {
-            return ParseResult<CreateTaskBase>.Failure([jsonError]);
+            return ParseResult<CreateTaskBase>.Failure(unicodeErrors ?? [jsonError]);
         }
 
         using (document)
@@ -90,9 +90,9 @@ public static class TaskRequestParser
         }
 
         var type = generationRoute ? typeof(GenerationTaskUpdate) : TaskKinds.PublicUpdateType(kind);
-        if (!TryParseDocument(utf8Json, out var document, out var jsonError))
+        if (!TryParseDocument(utf8Json, out var document, out var jsonError, out var unicodeErrors))
         {
-            return ParseResult<TaskUpdateBase>.Failure([jsonError]);
+            return ParseResult<TaskUpdateBase>.Failure(unicodeErrors ?? [jsonError]);
         }
 
         using (document)
@@ -139,20 +139,137 @@ public static class TaskRequestParser
     private static ValidationErrorItem NotAnObject() =>
         ValidationErrorItem.Body("Input should be a valid dictionary or object to extract fields from", "model_attributes_type");
 
-    private static bool TryParseDocument(ReadOnlySpan<byte> utf8Json, out JsonDocument document, out ValidationErrorItem error)
+    /// <summary>Deepest JSON nesting a body may have (the stored document nests a request two levels deeper).</summary>
+    public const int MaxDepth = 32;
+
+    private const int MaxUnicodeErrors = 10;
+
+    /// <summary>
+    /// Parses a body as FastAPI would see it: empty is a missing body, invalid UTF-8 (overlong forms, 5-byte
+    /// sequences, encoded surrogates, stray bytes, in keys or values) and over-deep nesting are <c>json_invalid</c>,
+    /// and strings or keys whose escapes decode to lone surrogates are <c>string_unicode</c> at their path.
+    /// </summary>
+    private static bool TryParseDocument(ReadOnlySpan<byte> utf8Json, out JsonDocument document, out ValidationErrorItem error, out List<ValidationErrorItem>? unicodeErrors)
     {
+        document = null!;
+        unicodeErrors = null;
+        if (utf8Json.IsEmpty)
+        {
+            error = new ValidationErrorItem(["body"], "Field required", "missing");
+            return false;
+        }
+
+        if (FirstInvalidUtf8(utf8Json) is { } badByte)
+        {
+            error = ValidationErrorItem.Body("JSON decode error", "json_invalid", badByte);
+            return false;
+        }
+
         var bytes = utf8Json.ToArray();
         try
         {
-            document = JsonDocument.Parse(bytes);
-            error = null!;
-            return true;
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
-            document = null!;
             error = ValidationErrorItem.Body("JSON decode error", "json_invalid", ErrorOffset(bytes, ex));
             return false;
+        }
+
+        var found = new List<ValidationErrorItem>();
+        FindLoneSurrogates(document.RootElement, [], found);
+        if (found.Count > 0)
+        {
+            document.Dispose();
+            document = null!;
+            unicodeErrors = found;
+            error = found[0];
+            return false;
+        }
+
+        error = null!;
+        return true;
+    }
+
+    /// <summary>Offset of the first byte that is not part of a well-formed UTF-8 sequence, or null.</summary>
+    private static long? FirstInvalidUtf8(ReadOnlySpan<byte> utf8)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            return null;
+        }
+
+        var offset = 0;
+        while (offset < utf8.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(utf8[offset..], out _, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return offset;
+            }
+
+            offset += consumed;
+        }
+
+        return utf8.Length;
+    }
+
+    /// <summary>
+    /// Escaped strings (<c>"\ud800"</c>) can name code points UTF-8 cannot carry; only escaped tokens need decoding,
+    /// since unescaped ones were already checked as UTF-8.
+    /// </summary>
+    private static void FindLoneSurrogates(JsonElement element, List<object> path, List<ValidationErrorItem> errors)
+    {
+        if (errors.Count >= MaxUnicodeErrors)
+        {
+            return;
+        }
+
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var member in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = member.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        errors.Add(ValidationErrorItem.Body("Input should be a valid string, unable to parse raw data as a unicode string", "string_unicode", [.. path, "[key]"]));
+                        continue;
+                    }
+
+                    path.Add(name);
+                    FindLoneSurrogates(member.Value, path, errors);
+                    path.RemoveAt(path.Count - 1);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    path.Add(index++);
+                    FindLoneSurrogates(item, path, errors);
+                    path.RemoveAt(path.Count - 1);
+                }
+
+                break;
+            case JsonValueKind.String:
+                if (System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).IndexOf((byte)'\\') >= 0)
+                {
+                    try
+                    {
+                        _ = element.GetString();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        errors.Add(ValidationErrorItem.Body("Input should be a valid string, unable to parse raw data as a unicode string", "string_unicode", [.. path]));
+                    }
+                }
+
+                break;
         }
     }
 
@@ -269,9 +386,16 @@ public static class TaskRequestParser
 
         if (type == typeof(double))
         {
-            return value.ValueKind == JsonValueKind.Number
-                ? JsonValue.Create(value.GetDouble())
-                : Fail(errors, path, "Input should be a valid number", "float_type");
+            if (value.ValueKind != JsonValueKind.Number)
+            {
+                return Fail(errors, path, "Input should be a valid number", "float_type");
+            }
+
+            // 1e400 reads as infinity, which JSON (and the stored document) cannot hold.
+            var real = value.GetDouble();
+            return double.IsFinite(real)
+                ? JsonValue.Create(real)
+                : Fail(errors, path, "Input should be a finite number", "finite_number");
         }
 
         if (type == typeof(DateTimeOffset))
@@ -325,21 +449,41 @@ public static class TaskRequestParser
             return Fail(errors, path, "Input should be a valid integer", "int_type");
         }
 
-        long number;
-        if (!value.TryGetInt64(out number))
+        if (!value.TryGetInt64(out var number))
         {
-            var real = value.GetDouble();
-            if (real != Math.Floor(real) || double.IsInfinity(real))
+            // Exact first: a double cannot tell 2^63 (out of range) from long.MaxValue (9223372036854775807).
+            if (value.TryGetDecimal(out var exact))
             {
-                return Fail(errors, path, "Input should be a valid integer, got a number with a fractional part", "int_from_float");
-            }
+                if (exact != decimal.Truncate(exact))
+                {
+                    return Fail(errors, path, "Input should be a valid integer, got a number with a fractional part", "int_from_float");
+                }
 
-            if (real is < long.MinValue or > long.MaxValue)
+                if (exact > long.MaxValue)
+                {
+                    return Fail(errors, path, $"Input should be less than or equal to {long.MaxValue}", "less_than_equal");
+                }
+
+                if (exact < long.MinValue)
+                {
+                    return Fail(errors, path, $"Input should be greater than or equal to {long.MinValue}", "greater_than_equal");
+                }
+
+                number = (long)exact;
+            }
+            else
             {
-                return Fail(errors, path, "Input should be a valid integer, unable to parse number as an integer", "int_parsing_size");
-            }
+                // Beyond decimal's range (about 7.9e28): no int64 there, whatever the digits.
+                var real = value.GetDouble();
+                if (!double.IsInfinity(real) && real != Math.Floor(real))
+                {
+                    return Fail(errors, path, "Input should be a valid integer, got a number with a fractional part", "int_from_float");
+                }
 
-            number = (long)real;
+                return real > 0
+                    ? Fail(errors, path, $"Input should be less than or equal to {long.MaxValue}", "less_than_equal")
+                    : Fail(errors, path, $"Input should be greater than or equal to {long.MinValue}", "greater_than_equal");
+            }
         }
 
         if (type == typeof(int) && number > int.MaxValue)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
@@ -25,8 +26,10 @@ public abstract class TaskUpdateBase
 
     public int? Priority { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? ExecutorType { get; set; }
 
+    [MaxLength(FieldLimits.Identifier)]
     public string? ExecutorInstance { get; set; }
 
     public List<string>? Errors { get; set; }

@@ -180,13 +180,14 @@ public class TaskRequestParserCreateTests
     }
 
     [Fact]
-    public void ParseCreate_EmptyBody_ReportsJsonInvalidAtZero()
+    public void ParseCreate_EmptyBody_ReportsMissingBody()
     {
         var result = TaskRequestParser.ParseCreate([]);
 
+        // FastAPI validates an empty body as no body at all: "Field required" at ["body"].
         var error = Assert.Single(result.Errors);
-        Assert.Equal("json_invalid", error.Type);
-        Assert.Equal(0L, error.Loc[1]);
+        Assert.Equal("missing", error.Type);
+        Assert.Equal(["body"], error.Loc);
     }
 
     [Fact]
