@@ -318,46 +318,28 @@ public sealed class ComfyUIClient : IJobProvider
         }
 
         message.Headers.TryAddWithoutValidation("Accept", accept);
-        var url = message.RequestUri!;
-        var method = message.Method.Method;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.RequestTimeout);
         var started = Stopwatch.GetTimestamp();
-        Exchange exchange;
-        try
-        {
-            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-            exchange = new Exchange((int)response.StatusCode, response.Headers, response.Content.Headers.ContentType?.MediaType, body);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            log.Add(method, url, null, Stopwatch.GetElapsedTime(started), jobId, "cancelled by the caller");
-            throw;
-        }
-        catch (OperationCanceledException ex)
-        {
-            var failure = HttpFailureClassifier.Timeout(ComfyUIErrors.ProviderName, options.RequestTimeout);
-            log.Add(method, url, null, Stopwatch.GetElapsedTime(started), jobId, failure.Message);
-            Log.TimedOut(logger, operation, options.RequestTimeout);
-            throw new ProviderException(failure, ex);
-        }
-        catch (Exception ex) when (HttpFailureClassifier.IsTransportFailure(ex))
-        {
-            var failure = HttpFailureClassifier.Transport(ComfyUIErrors.ProviderName, ex);
-            log.Add(method, url, null, Stopwatch.GetElapsedTime(started), jobId, failure.Message);
-            Log.TransportFailed(logger, operation, ex);
-            throw new ProviderException(failure, ex);
-        }
+        var exchange = await ProviderHttp.SendAsync(
+            http,
+            message,
+            async (response, ct) =>
+            {
+                var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+                return new Exchange((int)response.StatusCode, response.Headers, response.Content.Headers.ContentType?.MediaType, body);
+            },
+            ComfyUIErrors.ProviderName,
+            options.RequestTimeout,
+            log,
+            jobId,
+            started,
+            () => Log.TimedOut(logger, operation, options.RequestTimeout),
+            ex => Log.TransportFailed(logger, operation, ex),
+            cancellationToken).ConfigureAwait(false);
 
-        var judged = judge(exchange) is { } found ? WithoutKey(found) : null;
-        log.Add(method, url, exchange.StatusCode, Stopwatch.GetElapsedTime(started), jobId ?? ComfyUIErrors.String(Prop(exchange.Json, "prompt_id")), judged?.Message);
-        if (judged is not null)
-        {
-            Log.CallFailed(logger, operation, exchange.StatusCode, judged.Category, judged.Retryable);
-            throw new ProviderException(judged);
-        }
-
+        var judged = ProviderHttp.WithoutSecret(judge(exchange), options.ApiKey?.Trim());
+        ProviderHttp.Settle(
+            log, message, exchange.StatusCode, Stopwatch.GetElapsedTime(started), jobId ?? ComfyUIErrors.String(Prop(exchange.Json, "prompt_id")), judged,
+            failure => Log.CallFailed(logger, operation, exchange.StatusCode, failure.Category, failure.Retryable));
         return exchange;
     }
 
@@ -370,11 +352,6 @@ public sealed class ComfyUIClient : IJobProvider
             ? job.JobId
             : throw new ArgumentException("Not a ComfyUI job.", nameof(job));
     }
-
-    private ProviderFailure WithoutKey(ProviderFailure failure) =>
-        !string.IsNullOrWhiteSpace(options.ApiKey) && failure.Message.Contains(options.ApiKey.Trim(), StringComparison.Ordinal)
-            ? failure with { Message = failure.Message.Replace(options.ApiKey.Trim(), "***", StringComparison.Ordinal) }
-            : failure;
 
     private static (byte[] Bytes, string MediaType)? DecodeDataUri(string? uri)
     {

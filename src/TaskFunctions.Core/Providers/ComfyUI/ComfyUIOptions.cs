@@ -49,16 +49,13 @@ public sealed class ComfyUIOptions : IValidatableObject, IProviderSettings
 
     /// <summary>The declared capabilities of the kind's default workflow (empty when none are declared).</summary>
     public IReadOnlyList<string> CapabilitiesOf(TaskType taskType) =>
-        Capabilities.TryGetValue(taskType.ToString(), out var list) && list is not null
-            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : [];
+        ProviderOptionsValidation.CapabilitiesOf(Capabilities, taskType);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && BaseUrl.Scheme != Uri.UriSchemeHttp)
-            || !string.IsNullOrEmpty(BaseUrl.UserInfo) || !string.IsNullOrEmpty(BaseUrl.Query))
+        foreach (var result in ProviderOptionsValidation.BaseUrl(BaseUrl, SectionName, "user info or query"))
         {
-            yield return new ValidationResult($"{SectionName}:BaseUrl must be an absolute http(s) URL without user info or query.", [nameof(BaseUrl)]);
+            yield return result;
         }
 
         foreach (var (name, value) in Workflows)
@@ -71,33 +68,10 @@ public sealed class ComfyUIOptions : IValidatableObject, IProviderSettings
             yield return new ValidationResult($"{SectionName}:Workflows:{name}: {error}", [nameof(Workflows)]);
         }
 
-        foreach (var (kind, list) in Capabilities)
-        {
-            if (!Enum.TryParse<TaskType>(kind, ignoreCase: false, out _))
-            {
-                yield return new ValidationResult($"{SectionName}:Capabilities:{kind}: not a task type.", [nameof(Capabilities)]);
-            }
-
-            foreach (var name in (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (!Enum.TryParse<ProviderCapability>(name, ignoreCase: false, out _))
-                {
-                    yield return new ValidationResult(
-                        $"{SectionName}:Capabilities:{kind}: '{name}' is not one of {string.Join(", ", Enum.GetNames<ProviderCapability>())}.", [nameof(Capabilities)]);
-                }
-            }
-        }
-
-        foreach (var result in Nested(Retry, "Retry").Concat(Nested(Polling, "Polling")))
+        foreach (var result in ProviderOptionsValidation.Capabilities(Capabilities, SectionName)
+            .Concat(ProviderOptionsValidation.RetryAndPolling(Retry, Polling, SectionName)))
         {
             yield return result;
         }
-    }
-
-    private static IEnumerable<ValidationResult> Nested(object options, string name)
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        return results.Select(r => new ValidationResult($"{SectionName}:{name}: {r.ErrorMessage}", r.MemberNames));
     }
 }

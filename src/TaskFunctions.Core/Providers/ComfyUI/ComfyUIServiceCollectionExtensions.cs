@@ -1,7 +1,5 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Providers.ComfyUI;
@@ -20,35 +18,17 @@ public static class ComfyUIServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        services.AddOptions<ComfyUIOptions>()
-            .BindConfiguration(ComfyUIOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddProviderOptions<ComfyUIOptions>(ComfyUIOptions.SectionName);
         if (services.Any(d => d.ServiceType == typeof(ComfyUIClient)))
         {
             return services;
         }
 
-        // The client enforces RequestTimeout per call itself, and never follows redirects: the key only goes to BaseUrl.
-        services.AddHttpClient<ComfyUIClient>((provider, client) =>
-            {
-                client.Timeout = Timeout.InfiniteTimeSpan;
-                client.MaxResponseContentBufferSize = provider.GetRequiredService<IOptions<ComfyUIOptions>>().Value.MaxResponseBytes;
-            })
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                AutomaticDecompression = DecompressionMethods.All,
-                ConnectTimeout = provider.GetRequiredService<IOptions<ComfyUIOptions>>().Value.RequestTimeout,
-                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-                UseCookies = false,
-            });
+        services.AddProviderHttpClient<ComfyUIClient, ComfyUIOptions>(o => o.MaxResponseBytes, o => o.RequestTimeout);
         services.TryAddSingleton<InputImages>();
         services.AddSingleton<ComfyUIWorkflows>();
         services.AddSingleton<IJobRequestFactory, ComfyUIRequestMapper>();
-        services.AddSingleton<IProviderSettings>(provider => provider.GetRequiredService<IOptions<ComfyUIOptions>>().Value);
-        services.AddKeyedTransient<IJobProvider>(ProviderType.COMFYUI, (provider, _) => provider.GetRequiredService<ComfyUIClient>());
-        services.AddTransient<IJobProvider>(provider => provider.GetRequiredService<ComfyUIClient>());
+        services.AddProvider<IJobProvider, ComfyUIClient>(ProviderType.COMFYUI);
         return services;
     }
 }

@@ -79,9 +79,7 @@ public sealed class FalOptions : IValidatableObject, IProviderSettings
 
     /// <summary>The declared capabilities of the kind's default app (empty when none are declared).</summary>
     public IReadOnlyList<string> CapabilitiesOf(TaskType taskType) =>
-        Capabilities.TryGetValue(taskType.ToString(), out var list) && list is not null
-            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : [];
+        ProviderOptionsValidation.CapabilitiesOf(Capabilities, taskType);
 
     public ProviderRetryOptions Retry { get; set; } = new();
 
@@ -89,38 +87,15 @@ public sealed class FalOptions : IValidatableObject, IProviderSettings
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && BaseUrl.Scheme != Uri.UriSchemeHttp))
-        {
-            yield return new ValidationResult("Providers:Fal:BaseUrl must be an absolute http(s) URL.", [nameof(BaseUrl)]);
-        }
-
-        foreach (var (kind, list) in Capabilities)
-        {
-            if (!Enum.TryParse<TaskType>(kind, ignoreCase: false, out _))
-            {
-                yield return new ValidationResult($"Providers:Fal:Capabilities:{kind}: not a task type.", [nameof(Capabilities)]);
-            }
-
-            foreach (var name in (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (!Enum.TryParse<ProviderCapability>(name, ignoreCase: false, out _))
-                {
-                    yield return new ValidationResult(
-                        $"Providers:Fal:Capabilities:{kind}: '{name}' is not one of {string.Join(", ", Enum.GetNames<ProviderCapability>())}.", [nameof(Capabilities)]);
-                }
-            }
-        }
-
-        foreach (var result in Nested(Retry, "Retry").Concat(Nested(Polling, "Polling")))
+        foreach (var result in ProviderOptionsValidation.BaseUrl(BaseUrl, SectionName))
         {
             yield return result;
         }
-    }
 
-    private static IEnumerable<ValidationResult> Nested(object options, string name)
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        return results.Select(r => new ValidationResult($"Providers:Fal:{name}: {r.ErrorMessage}", r.MemberNames));
+        foreach (var result in ProviderOptionsValidation.Capabilities(Capabilities, SectionName)
+            .Concat(ProviderOptionsValidation.RetryAndPolling(Retry, Polling, SectionName)))
+        {
+            yield return result;
+        }
     }
 }

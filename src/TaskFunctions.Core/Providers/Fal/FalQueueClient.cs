@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
@@ -180,56 +179,29 @@ public sealed partial class FalQueueClient : IJobProvider
         cancellationToken.ThrowIfCancellationRequested();
         message.Headers.Authorization = new AuthenticationHeaderValue("Key", key);
         message.Headers.TryAddWithoutValidation("Accept", "application/json");
-        var url = message.RequestUri!;
-        var method = message.Method.Method;
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.RequestTimeout);
         var started = Stopwatch.GetTimestamp();
-        HttpResponseMessage? response = null;
-        try
-        {
-            Exchange exchange;
-            try
+        var exchange = await ProviderHttp.SendAsync(
+            http,
+            message,
+            async (response, ct) =>
             {
-                response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-                var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-                exchange = new Exchange((int)response.StatusCode, response.Headers, body, ParseJson(body), Header(response.Headers, RequestIdHeader));
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                log.Add(method, url, null, Stopwatch.GetElapsedTime(started), jobId, "cancelled by the caller");
-                throw;
-            }
-            catch (OperationCanceledException ex)
-            {
-                var failure = HttpFailureClassifier.Timeout(FalErrorClassifier.ProviderName, options.RequestTimeout);
-                log.Add(method, url, null, Stopwatch.GetElapsedTime(started), jobId, failure.Message);
-                Log.TimedOut(logger, operation, appId, options.RequestTimeout);
-                throw new ProviderException(failure, ex);
-            }
-            catch (Exception ex) when (HttpFailureClassifier.IsTransportFailure(ex))
-            {
-                var failure = HttpFailureClassifier.Transport(FalErrorClassifier.ProviderName, ex);
-                log.Add(method, url, null, Stopwatch.GetElapsedTime(started), jobId, failure.Message);
-                Log.TransportFailed(logger, operation, appId, ex);
-                throw new ProviderException(failure, ex);
-            }
+                var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+                return new Exchange((int)response.StatusCode, response.Headers, body, ProviderHttp.ParseJson(body), ProviderHttp.Header(response.Headers, RequestIdHeader));
+            },
+            FalErrorClassifier.ProviderName,
+            options.RequestTimeout,
+            log,
+            jobId,
+            started,
+            () => Log.TimedOut(logger, operation, appId, options.RequestTimeout),
+            ex => Log.TransportFailed(logger, operation, appId, ex),
+            cancellationToken).ConfigureAwait(false);
 
-            var judged = judge(exchange) is { } found ? WithoutKey(found, key) : null;
-            log.Add(method, url, exchange.StatusCode, Stopwatch.GetElapsedTime(started), exchange.RequestId ?? jobId ?? StringOf(Prop(exchange.Json, "request_id")), judged?.Message);
-            if (judged is not null)
-            {
-                Log.CallFailed(logger, operation, appId, exchange.StatusCode, judged.Category, judged.Retryable);
-                throw new ProviderException(judged);
-            }
-
-            return exchange;
-        }
-        finally
-        {
-            response?.Dispose();
-        }
+        var judged = ProviderHttp.WithoutSecret(judge(exchange), key);
+        ProviderHttp.Settle(
+            log, message, exchange.StatusCode, Stopwatch.GetElapsedTime(started), exchange.RequestId ?? jobId ?? StringOf(Prop(exchange.Json, "request_id")), judged,
+            failure => Log.CallFailed(logger, operation, appId, exchange.StatusCode, failure.Category, failure.Retryable));
+        return exchange;
     }
 
     private string RequireKey(string operation)
@@ -323,9 +295,6 @@ public sealed partial class FalQueueClient : IJobProvider
             || (exchange.StatusCode == 400 && status == "ALREADY_COMPLETED");
     }
 
-    private static ProviderFailure WithoutKey(ProviderFailure failure, string key) =>
-        failure.Message.Contains(key, StringComparison.Ordinal) ? failure with { Message = failure.Message.Replace(key, "***", StringComparison.Ordinal) } : failure;
-
     private static List<string>? LogLines(JsonNode? logs)
     {
         if (logs is not JsonArray items)
@@ -340,26 +309,6 @@ public sealed partial class FalQueueClient : IJobProvider
             .ToList();
         return lines.Count > MaxLogLines ? lines[^MaxLogLines..] : lines;
     }
-
-    private static JsonNode? ParseJson(string body)
-    {
-        if (string.IsNullOrWhiteSpace(body))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(body);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Header(HttpResponseHeaders headers, string name) =>
-        headers.TryGetValues(name, out var values) && values.FirstOrDefault() is { Length: > 0 } value ? value.Trim() : null;
 
     private static JsonNode? Prop(JsonNode? node, string name) => node is JsonObject obj ? obj[name] : null;
 

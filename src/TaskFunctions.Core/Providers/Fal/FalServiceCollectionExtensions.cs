@@ -1,6 +1,4 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Providers.Fal;
@@ -20,33 +18,14 @@ public static class FalServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        services.AddOptions<FalOptions>()
-            .BindConfiguration(FalOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddProviderOptions<FalOptions>(FalOptions.SectionName);
         if (services.Any(d => d.ServiceType == typeof(FalQueueClient)))
         {
             return services;
         }
 
-        // The client enforces RequestTimeout per call itself (to tell a timeout from the caller's cancellation), and
-        // never follows redirects: the key must only go to the configured host.
-        services.AddHttpClient<FalQueueClient>(client =>
-            {
-                client.Timeout = Timeout.InfiniteTimeSpan;
-                client.MaxResponseContentBufferSize = MaxResponseBytes;
-            })
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                AutomaticDecompression = DecompressionMethods.All,
-                ConnectTimeout = provider.GetRequiredService<IOptions<FalOptions>>().Value.RequestTimeout,
-                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-                UseCookies = false,
-            });
-        services.AddSingleton<IProviderSettings>(provider => provider.GetRequiredService<IOptions<FalOptions>>().Value);
-        services.AddKeyedTransient<IJobProvider>(ProviderType.FAL, (provider, _) => provider.GetRequiredService<FalQueueClient>());
-        services.AddTransient<IJobProvider>(provider => provider.GetRequiredService<FalQueueClient>());
+        services.AddProviderHttpClient<FalQueueClient, FalOptions>(_ => MaxResponseBytes, o => o.RequestTimeout);
+        services.AddProvider<IJobProvider, FalQueueClient>(ProviderType.FAL);
         return services;
     }
 }

@@ -80,60 +80,33 @@ public sealed partial class OpenAIClient : ICallProvider
         }
 
         var started = Stopwatch.GetTimestamp();
-        HttpResponseMessage? response = null;
-        try
-        {
-            Exchange exchange;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        var exchange = await ProviderHttp.SendAsync(
+            http,
+            message,
+            async (response, ct) =>
             {
-                timeout.CancelAfter(options.RequestTimeout);
-                try
-                {
-                    response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-                    var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-                    exchange = new Exchange((int)response.StatusCode, response.Headers, body, ParseJson(body),
-                        Header(response.Headers, RequestIdHeader) ?? Header(response.Headers, AzureRequestIdHeader));
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    log.Add("POST", url, null, Stopwatch.GetElapsedTime(started), null, "cancelled by the caller");
-                    throw;
-                }
-                catch (OperationCanceledException ex)
-                {
-                    var failure = HttpFailureClassifier.Timeout(OpenAIErrorClassifier.ProviderName, options.RequestTimeout);
-                    log.Add("POST", url, null, Stopwatch.GetElapsedTime(started), null, failure.Message);
-                    Log.TimedOut(logger, endpoint, model, options.RequestTimeout);
-                    throw new ProviderException(failure, ex);
-                }
-                catch (Exception ex) when (HttpFailureClassifier.IsTransportFailure(ex))
-                {
-                    var failure = HttpFailureClassifier.Transport(OpenAIErrorClassifier.ProviderName, ex);
-                    log.Add("POST", url, null, Stopwatch.GetElapsedTime(started), null, failure.Message);
-                    Log.TransportFailed(logger, endpoint, model, ex);
-                    throw new ProviderException(failure, ex);
-                }
-            }
+                var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+                return new Exchange((int)response.StatusCode, response.Headers, body, ProviderHttp.ParseJson(body),
+                    ProviderHttp.Header(response.Headers, RequestIdHeader) ?? ProviderHttp.Header(response.Headers, AzureRequestIdHeader));
+            },
+            OpenAIErrorClassifier.ProviderName,
+            options.RequestTimeout,
+            log,
+            jobId: null,
+            started,
+            () => Log.TimedOut(logger, endpoint, model, options.RequestTimeout),
+            ex => Log.TransportFailed(logger, endpoint, model, ex),
+            cancellationToken).ConfigureAwait(false);
 
-            var (output, judged) = exchange.IsSuccess
-                ? Interpret(endpoint, exchange)
-                : (null, OpenAIErrorClassifier.Classify(exchange.StatusCode, exchange.Headers, exchange.Body, log.Now));
-            judged = judged is null ? null : WithoutKey(judged, key);
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            log.Add("POST", url, exchange.StatusCode, elapsed, exchange.RequestId, judged?.Message);
-            if (judged is not null)
-            {
-                Log.CallFailed(logger, endpoint, model, exchange.StatusCode, judged.Category, judged.Retryable);
-                throw new ProviderException(judged);
-            }
-
-            Log.Called(logger, endpoint, model, elapsed);
-            return output!;
-        }
-        finally
-        {
-            response?.Dispose();
-        }
+        var (output, judged) = exchange.IsSuccess
+            ? Interpret(endpoint, exchange)
+            : (null, OpenAIErrorClassifier.Classify(exchange.StatusCode, exchange.Headers, exchange.Body, log.Now));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        ProviderHttp.Settle(
+            log, message, exchange.StatusCode, elapsed, exchange.RequestId, ProviderHttp.WithoutSecret(judged, key),
+            failure => Log.CallFailed(logger, endpoint, model, exchange.StatusCode, failure.Category, failure.Retryable));
+        Log.Called(logger, endpoint, model, elapsed);
+        return output!;
     }
 
     /// <summary>The address of <paramref name="endpoint"/>: <c>{BaseUrl}/{endpoint}</c>, or in Azure mode <c>{BaseUrl}/openai/deployments/{model}/{endpoint}?api-version=…</c>.</summary>
@@ -378,29 +351,6 @@ public sealed partial class OpenAIClient : ICallProvider
 
     private static ProviderFailure Malformed(Exchange exchange, string what) =>
         new($"{OpenAIErrorClassifier.ProviderName}: HTTP {exchange.StatusCode}: {what}.", ErrorCategory.PROVIDER_ERROR, Retryable: true);
-
-    private static ProviderFailure WithoutKey(ProviderFailure failure, string key) =>
-        failure.Message.Contains(key, StringComparison.Ordinal) ? failure with { Message = failure.Message.Replace(key, "***", StringComparison.Ordinal) } : failure;
-
-    private static JsonNode? ParseJson(string body)
-    {
-        if (string.IsNullOrWhiteSpace(body))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(body);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Header(HttpResponseHeaders headers, string name) =>
-        headers.TryGetValues(name, out var values) && values.FirstOrDefault() is { Length: > 0 } value ? value.Trim() : null;
 
     private static string? StringOf(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;

@@ -1,7 +1,5 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Providers.OpenAI;
@@ -26,30 +24,10 @@ public static class OpenAIServiceCollectionExtensions
             return services;
         }
 
-        services.AddOptions<OpenAIOptions>()
-            .BindConfiguration(OpenAIOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-
-        // The client enforces RequestTimeout per call itself (to tell a timeout from the caller's cancellation), and
-        // never follows redirects: the key must only go to the configured host.
-        services.AddHttpClient<OpenAIClient>(client =>
-            {
-                client.Timeout = Timeout.InfiniteTimeSpan;
-                client.MaxResponseContentBufferSize = MaxResponseBytes;
-            })
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                AutomaticDecompression = DecompressionMethods.All,
-                ConnectTimeout = TimeSpan.FromSeconds(Math.Min(30, provider.GetRequiredService<IOptions<OpenAIOptions>>().Value.RequestTimeout.TotalSeconds)),
-                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-                UseCookies = false,
-            });
+        services.AddProviderOptions<OpenAIOptions>(OpenAIOptions.SectionName);
+        services.AddProviderHttpClient<OpenAIClient, OpenAIOptions>(_ => MaxResponseBytes, o => TimeSpan.FromSeconds(Math.Min(30, o.RequestTimeout.TotalSeconds)));
         services.TryAddSingleton<InputImages>();
-        services.AddSingleton<IProviderSettings>(provider => provider.GetRequiredService<IOptions<OpenAIOptions>>().Value);
-        services.AddKeyedTransient<ICallProvider>(ProviderType.OPENAI, (provider, _) => provider.GetRequiredService<OpenAIClient>());
-        services.AddTransient<ICallProvider>(provider => provider.GetRequiredService<OpenAIClient>());
+        services.AddProvider<ICallProvider, OpenAIClient>(ProviderType.OPENAI);
         services.AddSingleton<IJobRequestFactory, OpenAIRequestFactory>();
         return services;
     }

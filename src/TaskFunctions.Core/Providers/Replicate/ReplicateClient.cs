@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
@@ -164,57 +163,31 @@ public sealed partial class ReplicateClient : IJobProvider
         cancellationToken.ThrowIfCancellationRequested();
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         message.Headers.TryAddWithoutValidation("Accept", "application/json");
-        var url = message.RequestUri!;
-        var method = message.Method.Method;
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.RequestTimeout);
         var started = Stopwatch.GetTimestamp();
-        HttpResponseMessage? response = null;
-        try
-        {
-            Exchange exchange;
-            try
+        var exchange = await ProviderHttp.SendAsync(
+            http,
+            message,
+            async (response, ct) =>
             {
-                response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-                var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-                exchange = new Exchange((int)response.StatusCode, response.Headers, body, ParseJson(body));
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                log.Add(method, url, null, Stopwatch.GetElapsedTime(started), jobId, "cancelled by the caller");
-                throw;
-            }
-            catch (OperationCanceledException ex)
-            {
-                var failure = HttpFailureClassifier.Timeout(ReplicateErrorClassifier.ProviderName, options.RequestTimeout);
-                log.Add(method, url, null, Stopwatch.GetElapsedTime(started), jobId, failure.Message);
-                Log.TimedOut(logger, operation, model, options.RequestTimeout);
-                throw new ProviderException(failure, ex);
-            }
-            catch (Exception ex) when (HttpFailureClassifier.IsTransportFailure(ex))
-            {
-                var failure = HttpFailureClassifier.Transport(ReplicateErrorClassifier.ProviderName, ex);
-                log.Add(method, url, null, Stopwatch.GetElapsedTime(started), jobId, failure.Message);
-                Log.TransportFailed(logger, operation, model, ex);
-                throw new ProviderException(failure, ex);
-            }
+                var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+                return new Exchange((int)response.StatusCode, response.Headers, body, ProviderHttp.ParseJson(body));
+            },
+            ReplicateErrorClassifier.ProviderName,
+            options.RequestTimeout,
+            log,
+            jobId,
+            started,
+            () => Log.TimedOut(logger, operation, model, options.RequestTimeout),
+            ex => Log.TransportFailed(logger, operation, model, ex),
+            cancellationToken).ConfigureAwait(false);
 
-            var judged = judge(exchange) is { } found ? WithoutToken(found, token) : null;
-            var predictTime = exchange.IsSuccess ? ReplicateOutputParser.PredictTime(Prop(exchange.Json, "metrics")) : null;
-            log.Add(method, url, exchange.StatusCode, Stopwatch.GetElapsedTime(started), jobId ?? IdOf(exchange.Json), judged?.Message, predictTime);
-            if (judged is not null)
-            {
-                Log.CallFailed(logger, operation, model, exchange.StatusCode, judged.Category, judged.Retryable);
-                throw new ProviderException(judged);
-            }
-
-            return exchange;
-        }
-        finally
-        {
-            response?.Dispose();
-        }
+        var judged = ProviderHttp.WithoutSecret(judge(exchange), token);
+        var predictTime = exchange.IsSuccess ? ReplicateOutputParser.PredictTime(Prop(exchange.Json, "metrics")) : null;
+        ProviderHttp.Settle(
+            log, message, exchange.StatusCode, Stopwatch.GetElapsedTime(started), jobId ?? IdOf(exchange.Json), judged,
+            failure => Log.CallFailed(logger, operation, model, exchange.StatusCode, failure.Category, failure.Retryable),
+            predictTime);
+        return exchange;
     }
 
     private string RequireToken(string operation)
@@ -245,9 +218,6 @@ public sealed partial class ReplicateClient : IJobProvider
     private static ProviderFailure Malformed(Exchange exchange, string what) =>
         new($"{ReplicateErrorClassifier.ProviderName}: HTTP {exchange.StatusCode}: {what}.", ErrorCategory.PROVIDER_ERROR, Retryable: true);
 
-    private static ProviderFailure WithoutToken(ProviderFailure failure, string token) =>
-        failure.Message.Contains(token, StringComparison.Ordinal) ? failure with { Message = failure.Message.Replace(token, "***", StringComparison.Ordinal) } : failure;
-
     private static string? IdOf(JsonNode? prediction) => StringOf(Prop(prediction, "id")) is { } id && IdPattern().IsMatch(id) ? id : null;
 
     private static List<string>? LogLines(JsonNode? logs)
@@ -263,23 +233,6 @@ public sealed partial class ReplicateClient : IJobProvider
             .Where(line => line.Length > 0)
             .ToList();
         return lines.Count > MaxLogLines ? lines[^MaxLogLines..] : lines;
-    }
-
-    private static JsonNode? ParseJson(string body)
-    {
-        if (string.IsNullOrWhiteSpace(body))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(body);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private static JsonNode? Prop(JsonNode? node, string name) => node is JsonObject obj ? obj[name] : null;

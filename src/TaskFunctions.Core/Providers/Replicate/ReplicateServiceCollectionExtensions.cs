@@ -1,7 +1,5 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Providers.Replicate;
@@ -22,33 +20,14 @@ public static class ReplicateServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        services.AddOptions<ReplicateOptions>()
-            .BindConfiguration(ReplicateOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddProviderOptions<ReplicateOptions>(ReplicateOptions.SectionName);
         if (services.Any(d => d.ServiceType == typeof(ReplicateClient)))
         {
             return services;
         }
 
-        // The client enforces RequestTimeout per call itself (to tell a timeout from the caller's cancellation), and
-        // never follows redirects: the token must only go to the configured host.
-        services.AddHttpClient<ReplicateClient>(client =>
-            {
-                client.Timeout = Timeout.InfiniteTimeSpan;
-                client.MaxResponseContentBufferSize = MaxResponseBytes;
-            })
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                AutomaticDecompression = DecompressionMethods.All,
-                ConnectTimeout = provider.GetRequiredService<IOptions<ReplicateOptions>>().Value.RequestTimeout,
-                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-                UseCookies = false,
-            });
-        services.AddSingleton<IProviderSettings>(provider => provider.GetRequiredService<IOptions<ReplicateOptions>>().Value);
-        services.AddKeyedTransient<IJobProvider>(ProviderType.REPLICATE, (provider, _) => provider.GetRequiredService<ReplicateClient>());
-        services.AddTransient<IJobProvider>(provider => provider.GetRequiredService<ReplicateClient>());
+        services.AddProviderHttpClient<ReplicateClient, ReplicateOptions>(_ => MaxResponseBytes, o => o.RequestTimeout);
+        services.AddProvider<IJobProvider, ReplicateClient>(ProviderType.REPLICATE);
         services.TryAddSingleton<InputImages>();
         services.AddSingleton<IJobRequestFactory, ReplicateRequestMapper>();
         return services;

@@ -23,12 +23,19 @@ public sealed class FalServiceCollectionExtensionsTests
         var options = provider.GetRequiredService<IOptions<FalOptions>>().Value;
 
         var defaults = new FalOptions();
-        Assert.Equal(18, settings.Count);
+        Assert.Equal(27, settings.Count);
         Assert.Equal(defaults.BaseUrl, options.BaseUrl);
         Assert.Equal(defaults.RequestTimeout, options.RequestTimeout);
         Assert.Null(options.StartTimeout);
         Assert.True(string.IsNullOrEmpty(options.ApiKey));
         Assert.Equal((defaults.GenerationAppId, defaults.EditingAppId, defaults.RefineAppId), (options.GenerationAppId, options.EditingAppId, options.RefineAppId));
+        Assert.Equal(
+            (defaults.VideoAppId, defaults.ImageToVideoAppId, defaults.LlmAppId, defaults.VisionLlmAppId),
+            (options.VideoAppId, options.ImageToVideoAppId, options.LlmAppId, options.VisionLlmAppId));
+        Assert.Equal(
+            (defaults.BackgroundRemovalAppId, defaults.DetailEnhancerAppId, defaults.FaceEnhancerAppId, defaults.FaceDetailAppId),
+            (options.BackgroundRemovalAppId, options.DetailEnhancerAppId, options.FaceEnhancerAppId, options.FaceDetailAppId));
+        Assert.Equal(defaults.CapabilitiesOf(TaskType.REFINE), options.CapabilitiesOf(TaskType.REFINE));
         Assert.Equal(
             (defaults.Retry.MaxAttempts, defaults.Retry.FirstRetryInterval, defaults.Retry.BackoffCoefficient, defaults.Retry.MaxRetryInterval),
             (options.Retry.MaxAttempts, options.Retry.FirstRetryInterval, options.Retry.BackoffCoefficient, options.Retry.MaxRetryInterval));
