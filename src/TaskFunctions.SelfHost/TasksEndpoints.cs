@@ -16,13 +16,13 @@ public static class TasksEndpoints
         tasks.MapPost("/generation", (HttpRequest r, TasksApi api, DurableTaskClient c) => api.CreateAsync(r, c, generationRoute: true));
         tasks.MapGet("/generation", (HttpRequest r, TasksApi api) => api.ListAsync(r, generationRoute: true));
         tasks.MapGet("/generation/{task_id}", (HttpRequest r, string task_id, TasksApi api) => api.GetAsync(r, task_id, generationRoute: true));
-        tasks.MapPut("/generation/{task_id}", (HttpRequest r, string task_id, TasksApi api) => api.UpdateAsync(r, task_id, generationRoute: true));
+        tasks.MapPut("/generation/{task_id}", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.UpdateAsync(r, task_id, c, generationRoute: true));
         tasks.MapPost("/generation/{task_id}/cancel", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.CancelAsync(r, task_id, c, generationRoute: true));
 
         tasks.MapPost("/", (HttpRequest r, TasksApi api, DurableTaskClient c) => api.CreateAsync(r, c, generationRoute: false));
         tasks.MapGet("/", (HttpRequest r, TasksApi api) => api.ListAsync(r, generationRoute: false));
         tasks.MapGet("/{task_id}", (HttpRequest r, string task_id, TasksApi api) => api.GetAsync(r, task_id, generationRoute: false));
-        tasks.MapPut("/{task_id}", (HttpRequest r, string task_id, TasksApi api) => api.UpdateAsync(r, task_id, generationRoute: false));
+        tasks.MapPut("/{task_id}", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.UpdateAsync(r, task_id, c, generationRoute: false));
         tasks.MapDelete("/{task_id}", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.DeleteAsync(r, task_id, c));
         tasks.MapPost("/{task_id}/cancel", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.CancelAsync(r, task_id, c, generationRoute: false));
         tasks.MapGet("/{task_id}/webhook", (HttpRequest r, string task_id, TasksApi api) => api.GetWebhookAsync(r, task_id));

@@ -25,8 +25,8 @@ public sealed class TasksHttpFunctions(TasksApi api, HealthApi health)
         await api.GetAsync(request, task_id, generationRoute: false);
 
     [Function("UpdateTask")]
-    public async Task<IActionResult> UpdateTask([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Tasks + "/{task_id}")] HttpRequest request, string task_id) =>
-        await api.UpdateAsync(request, task_id, generationRoute: false);
+    public async Task<IActionResult> UpdateTask([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Tasks + "/{task_id}")] HttpRequest request, string task_id, [DurableClient] DurableTaskClient client) =>
+        await api.UpdateAsync(request, task_id, client, generationRoute: false);
 
     [Function("DeleteTask")]
     public async Task<IActionResult> DeleteTask([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Tasks + "/{task_id}")] HttpRequest request, string task_id, [DurableClient] DurableTaskClient client) =>
@@ -57,8 +57,8 @@ public sealed class TasksHttpFunctions(TasksApi api, HealthApi health)
         await api.GetAsync(request, task_id, generationRoute: true);
 
     [Function("UpdateGenerationTask")]
-    public async Task<IActionResult> UpdateGenerationTask([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Tasks + "/generation/{task_id}")] HttpRequest request, string task_id) =>
-        await api.UpdateAsync(request, task_id, generationRoute: true);
+    public async Task<IActionResult> UpdateGenerationTask([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Tasks + "/generation/{task_id}")] HttpRequest request, string task_id, [DurableClient] DurableTaskClient client) =>
+        await api.UpdateAsync(request, task_id, client, generationRoute: true);
 
     [Function("CancelGenerationTask")]
     public async Task<IActionResult> CancelGenerationTask([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Tasks + "/generation/{task_id}/cancel")] HttpRequest request, string task_id, [DurableClient] DurableTaskClient client) =>

@@ -49,8 +49,9 @@ public sealed partial class TasksApi(
             return error ?? ApiResult.Json(StatusCodes.Status200OK, WebhookStatusJson.Serialize(task!.Document));
         });
 
-    public Task<ApiResult> UpdateAsync(HttpRequest request, string taskId, bool generationRoute) =>
-        Guard(request, caller => UpdateCoreAsync(request, caller, taskId, generationRoute));
+    /// <summary>PUT; a status moved to a terminal one signals the workflow like a cancel (it stops and sends the webhook).</summary>
+    public Task<ApiResult> UpdateAsync(HttpRequest request, string taskId, DurableTaskClient client, bool generationRoute) =>
+        Guard(request, caller => UpdateCoreAsync(request, caller, taskId, client, generationRoute));
 
     public Task<ApiResult> CancelAsync(HttpRequest request, string taskId, DurableTaskClient client, bool generationRoute) =>
         Guard(request, caller => CancelCoreAsync(request, caller, taskId, client, generationRoute));
@@ -229,7 +230,7 @@ public sealed partial class TasksApi(
         return ApiResult.Json(StatusCodes.Status200OK, buffer.ToArray());
     }
 
-    private async Task<ApiResult> UpdateCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, bool generationRoute)
+    private async Task<ApiResult> UpdateCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, DurableTaskClient client, bool generationRoute)
     {
         var ct = request.HttpContext.RequestAborted;
 
@@ -254,6 +255,7 @@ public sealed partial class TasksApi(
 
         var update = parsed.Value!;
         ApiResult? refusal = null;
+        var ended = false;
         var result = await MutateAsync(found.Stored.Id, task =>
         {
             refusal = UpdateRules.Check(task, update, caller);
@@ -262,7 +264,9 @@ public sealed partial class TasksApi(
                 return null;
             }
 
+            var wasActive = !task.Status.IsTerminal();
             update.ApplyTo(task);
+            ended = wasActive && task.Status.IsTerminal();
             task.UpdatedAt = time.GetUtcNow();
             if (task.Status.IsTerminal() && task.CompletedAt is null)
             {
@@ -275,6 +279,12 @@ public sealed partial class TasksApi(
         if (result is null)
         {
             return NotFound();
+        }
+
+        if (refusal is null && ended)
+        {
+            // The caller ended the task: the workflow stops waiting, cancels its provider job and sends the webhook.
+            await SignalCancelAsync(client, result.Stored.Id);
         }
 
         return refusal ?? ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(result.Document));

@@ -29,6 +29,11 @@ public static class TaskOrchestration
         var start = await context.CallActivityAsync<StartTaskResult>(TaskNames.StartTask, input.TaskId, Steps);
         if (!start.Proceed || start.Plan is null)
         {
+            if (start.DeliverWebhook)
+            {
+                await DeliverWebhookAsync(context, input.TaskId);
+            }
+
             return;
         }
 

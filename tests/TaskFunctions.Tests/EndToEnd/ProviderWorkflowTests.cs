@@ -386,6 +386,31 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Put_TerminalStatusWhileJobRuns_StopsTheWorkflowCancelsTheJobAndSendsTheWebhook()
+    {
+        var app = NewApp();
+        fixture.Fal.Script(app).Then(FalJobPlan.Hangs());
+        var endpoint = fixture.Webhooks.Endpoint(200);
+        using var client = Client();
+        var body = Generation(app);
+        body["webhook_url"] = endpoint.ToString();
+        var id = (await ApiCalls.CreateAsync(client, body))["id"]!.GetValue<string>();
+        await WaitUntilAsync(() => fixture.Fal.Calls(app).Any(c => c.Kind == "status"));
+
+        var (status, updated) = await ApiCalls.SendAsync(client, HttpMethod.Put, ApiCalls.Tasks + id, """{"status":"FAILED","errors":["stopped by the caller"]}""");
+        await WaitUntilAsync(() => fixture.Fal.CancelCount(app) >= 1);
+        var posts = await fixture.Webhooks.WaitForAsync(endpoint, 1, Long);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("FAILED", updated!["status"]!.GetValue<string>());
+        Assert.Equal(1, fixture.Fal.CancelCount(app));
+        Assert.Equal("FAILED", JsonNode.Parse(Assert.Single(posts).Body)!["status"]!.GetValue<string>());
+        var (_, final) = await ApiCalls.GetAsync(client, ApiCalls.Tasks + id);
+        Assert.Equal("FAILED", final!["status"]!.GetValue<string>());
+        Assert.Null(final["result_image_path"]);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + Long;

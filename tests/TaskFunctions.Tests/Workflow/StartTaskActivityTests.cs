@@ -77,10 +77,32 @@ public sealed class StartTaskActivityTests(AzuriteFixture azurite)
         Assert.Equal(StageExecutor.Call, Assert.Single(llm.Stages).Executor);
     }
 
-    private static async Task<string> StoreAsync(IServiceProvider provider, CreateTaskBase request)
+    [Theory]
+    [InlineData(true, false, true)]
+    [InlineData(true, true, false)]
+    [InlineData(false, false, false)]
+    public async Task RunAsync_TaskCancelledWhilePending_OwesItsWebhookOnce(bool hasWebhook, bool alreadyTried, bool owed)
+    {
+        await using var provider = await CoreServices.BuildAsync(azurite.ConnectionString);
+        var request = new CreateGenerationTask { OriginInstance = "tests", Prompt = "x", WebhookUrl = hasWebhook ? "https://hooks.example/h" : null };
+        var id = await StoreAsync(provider, request, task =>
+        {
+            task.Status = TaskState.CANCELLED;
+            task.Internal.Webhook = alreadyTried ? new WebhookDeliveryState { WebhookId = "msg_1", State = "delivered" } : null;
+        });
+
+        var start = await provider.GetRequiredService<StartTaskActivity>().RunAsync(id);
+
+        Assert.False(start.Proceed);
+        Assert.Null(start.Plan);
+        Assert.Equal(owed, start.DeliverWebhook);
+    }
+
+    private static async Task<string> StoreAsync(IServiceProvider provider, CreateTaskBase request, Action<TaskPublicBase>? change = null)
     {
         var id = Guid.NewGuid().ToString();
         var document = request.ToPublic(id, "tenant", DateTimeOffset.UtcNow, new Dictionary<string, string>());
+        change?.Invoke(document);
         await provider.GetRequiredService<ITaskStore>().CreateAsync(SeedTasks.Stored(document, "tenant"));
         return id;
     }

@@ -23,11 +23,15 @@ public sealed class StartTaskActivity(TaskMutator mutator, ProviderPolicies poli
     public async Task<StartTaskResult> RunAsync(string taskId, CancellationToken cancellationToken = default)
     {
         string? stopReason = null;
+        var webhookOwed = false;
         var result = await mutator.MutateAsync(taskId, task =>
         {
             if (task.Internal.IsDeleted || task.Status.IsTerminal())
             {
                 stopReason = $"Task is {(task.Internal.IsDeleted ? "cleaned up" : task.Status.ToString())}.";
+
+                // Ended before it started (a cancel or a PUT while PENDING): its webhook is still owed, once.
+                webhookOwed = !task.Internal.IsDeleted && !string.IsNullOrEmpty(task.Internal.WebhookUrl) && task.Internal.Webhook is null;
                 return null;
             }
 
@@ -59,7 +63,7 @@ public sealed class StartTaskActivity(TaskMutator mutator, ProviderPolicies poli
 
         return stopReason is null
             ? new StartTaskResult(true, null, Plan(result.Document))
-            : new StartTaskResult(false, stopReason);
+            : new StartTaskResult(false, stopReason, DeliverWebhook: webhookOwed);
     }
 
     private ExecutionPlan Plan(TaskPublicBase task)

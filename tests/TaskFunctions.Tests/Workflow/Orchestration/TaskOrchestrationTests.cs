@@ -41,6 +41,21 @@ public sealed class TaskOrchestrationTests
     }
 
     [Fact]
+    public async Task RunAsync_TaskEndedWhilePending_DeliversTheOwedWebhookOnly()
+    {
+        var context = new ScriptedOrchestrationContext(call => call.Name switch
+        {
+            TaskNames.StartTask => new StartTaskResult(false, "Task is CANCELLED.", DeliverWebhook: true),
+            TaskNames.DeliverWebhook => new WebhookDeliveryResult("delivered", null),
+            _ => Unexpected(call),
+        });
+
+        await TaskOrchestration.RunAsync(context, Input());
+
+        Assert.Equal(["StartTask", "DeliverWebhook"], context.Steps);
+    }
+
+    [Fact]
     public async Task RunAsync_JobStillRunning_PollsOnGrowingTimersUpToTheMax()
     {
         var context = Run(Plan(Fal()), Happy(polls: [ProviderJobState.Queued, ProviderJobState.Running, ProviderJobState.Running, ProviderJobState.Running, ProviderJobState.Completed]));
