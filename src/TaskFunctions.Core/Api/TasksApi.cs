@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TaskFunctions.Core.Auth;
 using TaskFunctions.Core.Inputs;
+using TaskFunctions.Core.Providers;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
 using TaskFunctions.Core.Telemetry;
@@ -24,6 +25,7 @@ public sealed partial class TasksApi(
     IBlobStore blobs,
     InputIngestor ingestor,
     TaskMutator mutator,
+    JobProviderRegistry providers,
     IOptions<ApiOptions> options,
     TimeProvider time,
     ILogger<TasksApi> logger)
@@ -366,6 +368,15 @@ public sealed partial class TasksApi(
 
         taskId = found!.Stored.Id;
         await OrchestrationCleanup.TerminateAndPurgeAsync(client, taskId, logger);
+
+        // The workflow is gone; a provider job it left running would still bill and never be fetched: cancel it (read
+        // after the terminate, so a job submitted in between is seen too).
+        var latest = await store.GetAsync(taskId, CancellationToken.None);
+        if (latest is not null && TaskJson.DeserializeDocument(latest.Document).Internal.ActiveJob is { } active)
+        {
+            await CancelProviderJobAsync(taskId, active.Job);
+        }
+
         await blobs.DeletePrefixAsync(TaskKinds.Container(found.Document.TaskType), taskId, CancellationToken.None);
         await store.DeleteAsync(found.Stored, CancellationToken.None);
         Log.Deleted(logger, taskId);
@@ -411,6 +422,19 @@ public sealed partial class TasksApi(
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 40) * round), ct);
             }
+        }
+    }
+
+    /// <summary>Best effort: the task is being deleted either way.</summary>
+    private async Task CancelProviderJobAsync(string taskId, ProviderJob job)
+    {
+        try
+        {
+            await providers.Provider(job.Provider).CancelAsync(job, new ServiceRequestLog(job.Provider, 0, time), CancellationToken.None);
+        }
+        catch (ProviderException ex)
+        {
+            Log.ProviderCancelFailed(logger, ex, taskId, job.Provider);
         }
     }
 
@@ -497,6 +521,9 @@ public sealed partial class TasksApi(
 
         [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Concurrent writers outlasted every retry in {Method} {Path}; answered 409")]
         public static partial void ConcurrencyExhausted(ILogger logger, Exception exception, string method, string path);
+
+        [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Task {TaskId} deleted; cancelling its {Provider} job failed")]
+        public static partial void ProviderCancelFailed(ILogger logger, Exception exception, string taskId, ProviderType provider);
 
         [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Unhandled failure in {Method} {Path}")]
         public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);

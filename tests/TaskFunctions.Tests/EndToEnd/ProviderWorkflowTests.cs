@@ -411,6 +411,24 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
         Assert.Null(final["result_image_path"]);
     }
 
+    [Fact]
+    public async Task Delete_WhileJobRuns_CancelsTheProviderJob()
+    {
+        var app = NewApp();
+        fixture.Fal.Script(app).Then(FalJobPlan.Hangs());
+        using var client = Client();
+        var id = (await ApiCalls.CreateAsync(client, Generation(app)))["id"]!.GetValue<string>();
+        await WaitUntilAsync(() => fixture.Fal.Calls(app).Any(c => c.Kind == "status"));
+
+        var (status, _) = await ApiCalls.SendAsync(client, HttpMethod.Delete, ApiCalls.Tasks + id);
+        var (after, _) = await ApiCalls.GetAsync(client, ApiCalls.Tasks + id);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(HttpStatusCode.NotFound, after);
+        Assert.Equal(1, fixture.Fal.CancelCount(app));
+        Assert.Equal(1, fixture.Fal.SubmitCount(app));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + Long;
