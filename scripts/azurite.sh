@@ -46,9 +46,16 @@ azurite_start() {
   return 1
 }
 
+# Stops the Azurite started above. Azurite closes its services on SIGTERM but its process can linger afterwards
+# (seen with --location: open timers keep Node alive), so after 10 s it is killed: never an orphan.
 azurite_stop() {
   if [ -n "${AZURITE_PID:-}" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
     kill "$AZURITE_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 "$AZURITE_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$AZURITE_PID" 2>/dev/null || true
     wait "$AZURITE_PID" 2>/dev/null || true
   fi
 }
