@@ -26,6 +26,7 @@ public static class TasksEndpoints
         tasks.MapDelete("/{task_id}", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.DeleteAsync(r, task_id, c));
         tasks.MapPost("/{task_id}/cancel", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.CancelAsync(r, task_id, c, generationRoute: false));
         tasks.MapGet("/{task_id}/webhook", (HttpRequest r, string task_id, TasksApi api) => api.GetWebhookAsync(r, task_id));
+        tasks.MapGet("/{task_id}/files/{*path}", (HttpRequest r, string task_id, string? path, TasksApi api) => api.GetFileAsync(r, task_id, path));
         tasks.MapPost("/{task_id}/cleanup", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.CleanupAsync(r, task_id, c));
 
         app.MapGet("/api/health", (HttpContext context, HealthApi health) => health.CheckAsync(context.RequestAborted));

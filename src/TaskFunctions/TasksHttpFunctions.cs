@@ -36,6 +36,10 @@ public sealed class TasksHttpFunctions(TasksApi api, HealthApi health)
     public async Task<IActionResult> GetTaskWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Tasks + "/{task_id}/webhook")] HttpRequest request, string task_id) =>
         await api.GetWebhookAsync(request, task_id);
 
+    [Function("GetTaskFile")]
+    public async Task<IActionResult> GetTaskFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Tasks + "/{task_id}/files/{*path}")] HttpRequest request, string task_id, string? path) =>
+        await api.GetFileAsync(request, task_id, path);
+
     [Function("CancelTask")]
     public async Task<IActionResult> CancelTask([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Tasks + "/{task_id}/cancel")] HttpRequest request, string task_id, [DurableClient] DurableTaskClient client) =>
         await api.CancelAsync(request, task_id, client, generationRoute: false);

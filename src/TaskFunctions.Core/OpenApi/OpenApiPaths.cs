@@ -5,7 +5,7 @@ using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.OpenApi;
 
-/// <summary>The <c>paths</c> object: the seed's /api/v1/tasks routes (plus include_deleted) and /api/health.</summary>
+/// <summary>The <c>paths</c> object: the seed's /api/v1/tasks routes (plus include_deleted), the file download and /api/health.</summary>
 /// <remarks>
 /// Bodies and responses reference components only, and the kind lists come from <see cref="TaskKinds"/>, so a new
 /// kind appears in every anyOf without touching this file.
@@ -95,11 +95,105 @@ internal static class OpenApiPaths
                 "getTaskWebhook", "Get webhook delivery", "Where the delivery of the task's terminal-state webhook stands: attempts, the receiver's last answer, delivered, failed (attempts exhausted), gone (410) or refused (target not allowed).",
                 [TaskIdParameter()], null, WebhookStatusSchema(), TaskErrors.NotFound),
         },
+        [Tasks + "/{task_id}/files/{path}"] = new JsonObject
+        {
+            ["get"] = TaskFile(),
+        },
         ["/api/health"] = new JsonObject
         {
             ["get"] = Health(),
         },
     };
+
+    /// <summary>
+    /// The file download: a binary answer (not JSON), conditional and ranged, so its responses are written out here
+    /// rather than through <see cref="Operation"/>.
+    /// </summary>
+    private static JsonObject TaskFile()
+    {
+        static JsonObject Header(string description) => new()
+        {
+            ["description"] = description,
+            ["schema"] = new JsonObject { ["type"] = "string" },
+        };
+
+        static JsonObject HeaderParameter(string name, string description) => new()
+        {
+            ["name"] = name,
+            ["in"] = "header",
+            ["required"] = false,
+            ["description"] = description,
+            ["schema"] = new JsonObject { ["type"] = "string" },
+        };
+
+        static JsonObject FileHeaders(bool partial)
+        {
+            var headers = new JsonObject
+            {
+                ["ETag"] = Header("Entity tag of the stored file."),
+                ["Last-Modified"] = Header("When the file was last written."),
+                ["Content-Length"] = new JsonObject { ["description"] = "Bytes in this answer.", ["schema"] = new JsonObject { ["type"] = "integer" } },
+                ["Accept-Ranges"] = Header("Always `bytes`."),
+            };
+            if (partial)
+            {
+                headers["Content-Range"] = Header("`bytes first-last/length`.");
+            }
+
+            return headers;
+        }
+
+        static JsonObject Binary(string description, bool partial) => new()
+        {
+            ["description"] = description,
+            ["headers"] = FileHeaders(partial),
+            ["content"] = new JsonObject
+            {
+                ["*/*"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string", ["format"] = "binary" } },
+            },
+        };
+
+        var unsatisfiable = DetailResponse("The Range starts past the end of the file.");
+        unsatisfiable["headers"] = new JsonObject { ["Content-Range"] = Header("`bytes */length`.") };
+
+        return new JsonObject
+        {
+            ["tags"] = new JsonArray(TasksTag),
+            ["summary"] = "Download task file",
+            ["description"] = "Stream a file stored under the task's own prefix (`{container}/{task_id}/{path}`, the container being the task kind's), " +
+                "e.g. `result.png` or `inputs/base_image.png` for the result path `image-adjustments/{task_id}/result.png`. `path` may contain " +
+                "slashes. A path that leaves the prefix (`..`, backslashes, encoded slashes, empty segments), a missing file, a cleaned-up " +
+                "task and another tenant's task all answer 404. Supports `If-None-Match` (304) and one `Range: bytes=first-last` (206, 416).",
+            ["operationId"] = "getTaskFile",
+            ["security"] = new JsonArray(new JsonObject { [SecurityScheme] = new JsonArray() }),
+            ["parameters"] = new JsonArray
+            {
+                TaskIdParameter(),
+                new JsonObject
+                {
+                    ["name"] = "path",
+                    ["in"] = "path",
+                    ["required"] = true,
+                    ["description"] = "The file's path below the task's prefix; may contain `/`.",
+                    ["schema"] = new JsonObject { ["type"] = "string" },
+                },
+                HeaderParameter("Range", "One byte range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`; several ranges are ignored (whole file)."),
+                HeaderParameter("If-None-Match", "ETag(s) of a cached copy; a match answers 304."),
+                HeaderParameter("If-Range", "The ETag the Range was taken from; a stale one sends the whole file."),
+            },
+            ["responses"] = new JsonObject
+            {
+                ["200"] = Binary("The whole file, with its stored content type.", partial: false),
+                ["206"] = Binary("The requested range of the file.", partial: true),
+                ["304"] = new JsonObject { ["description"] = "The cached copy named by If-None-Match is current.", ["headers"] = new JsonObject { ["ETag"] = Header("Entity tag of the stored file.") } },
+                ["401"] = DetailResponse("Missing, invalid or expired bearer token."),
+                ["404"] = DetailResponse("Task or file not found (another tenant's task, a cleaned-up task, a path outside the task's prefix)."),
+                ["416"] = unsatisfiable,
+                ["422"] = Response("Validation error", ModelSchemaGenerator.Ref("HTTPValidationError")),
+                ["503"] = DetailResponse("Storage is unavailable; retry."),
+            },
+        };
+    }
 
     private static JsonObject Operation(
         string operationId,

@@ -61,6 +61,51 @@ public sealed class AzureBlobStore : IBlobStore
     }
 
     /// <inheritdoc />
+    public async Task<BlobFileProperties?> GetPropertiesAsync(string container, string blobName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(blobName);
+        try
+        {
+            var properties = (await _service.GetBlobContainerClient(container).GetBlobClient(blobName)
+                .GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+            return new BlobFileProperties(
+                string.IsNullOrEmpty(properties.ContentType) ? "application/octet-stream" : properties.ContentType,
+                properties.ContentLength,
+                properties.ETag.ToString("H"),
+                properties.LastModified);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<Stream?> OpenReadRangeAsync(string container, string blobName, long offset, long length, string etag, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(blobName);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        ArgumentException.ThrowIfNullOrEmpty(etag);
+        try
+        {
+            var response = await _service.GetBlobContainerClient(container).GetBlobClient(blobName).DownloadStreamingAsync(
+                new BlobDownloadOptions
+                {
+                    Range = new HttpRange(offset, length),
+                    Conditions = new BlobRequestConditions { IfMatch = new ETag(etag) },
+                },
+                cancellationToken);
+            return response.Value.Content;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412 or 416)
+        {
+            // Gone, overwritten since its properties were read, or shorter than it was: the caller reads them again.
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<bool> DeleteAsync(string container, string blobName, CancellationToken cancellationToken = default)
     {
         try

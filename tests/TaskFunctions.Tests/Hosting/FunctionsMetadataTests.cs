@@ -27,6 +27,7 @@ public sealed class FunctionsMetadataTests
         { "CancelTask", "post", "v1/tasks/{task_id}/cancel" },
         { "CleanupTask", "post", "v1/tasks/{task_id}/cleanup" },
         { "GetTaskWebhook", "get", "v1/tasks/{task_id}/webhook" },
+        { "GetTaskFile", "get", "v1/tasks/{task_id}/files/{*path}" },
         { "CreateGenerationTask", "post", "v1/tasks/generation" },
         { "ListGenerationTasks", "get", "v1/tasks/generation" },
         { "GetGenerationTask", "get", "v1/tasks/generation/{task_id}" },
