@@ -11,6 +11,15 @@ if (args.Length > 0 && args[0] == "token")
 }
 
 var builder = WebApplication.CreateBuilder(args);
+
+// One short line per log event; levels come from Logging:LogLevel (appsettings.json: TaskFunctions at Information,
+// framework, Azure SDK and Durable internals at Warning). Spans and metrics are exported, never printed (see README).
+builder.Logging.AddSimpleConsole(console =>
+{
+    console.SingleLine = true;
+    console.IncludeScopes = false;
+    console.TimestampFormat = "HH:mm:ss ";
+});
 builder.Services.AddTaskFunctionsCore();
 builder.Services.AddTaskFunctionsTelemetry(builder.Configuration, tracing => tracing.AddAspNetCoreInstrumentation());
 builder.AddDurableSidecar();
@@ -25,6 +34,9 @@ var apiOptions = builder.Configuration.GetSection(ApiOptions.SectionName).Get<Ap
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = apiOptions.MaxBodyBytes);
 
 var app = builder.Build();
+
+// Outermost, so the line carries the final status (including the status-code pages' answers).
+app.UseMiddleware<RequestLogMiddleware>();
 
 // Routing's own 404/405 (and any other error without a body) get FastAPI's {"detail": "..."}; Allow stays as set.
 app.UseStatusCodePages(context => ApiResult.ReasonPhrase(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));

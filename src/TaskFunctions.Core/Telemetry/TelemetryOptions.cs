@@ -1,10 +1,13 @@
 namespace TaskFunctions.Core.Telemetry;
 
-/// <summary>Telemetry export settings (section <c>Telemetry</c>; App Insights from the standard variable).</summary>
+/// <summary>Telemetry export settings (section <c>Telemetry</c>; OTLP and App Insights from their standard variables).</summary>
 public sealed class TelemetryOptions
 {
     public const string SectionName = "Telemetry";
 
-    /// <summary>Write spans and metrics to the console when App Insights is not configured.</summary>
-    public bool Console { get; set; } = true;
+    /// <summary>
+    /// Debugging only: also dump every span and metric to the console (<c>Telemetry__Console=true</c>). Off by default:
+    /// the console carries the concise log lines; spans and metrics go to OTLP and/or App Insights.
+    /// </summary>
+    public bool Console { get; set; }
 }

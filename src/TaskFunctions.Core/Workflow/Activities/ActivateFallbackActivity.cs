@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Workflow.Activities;
@@ -6,7 +7,7 @@ namespace TaskFunctions.Core.Workflow.Activities;
 /// Switches a task to its fallback provider: provider_type and provider_config become the fallback's,
 /// active_provider_capabilities are replaced by fallback_provider_capabilities, fallback_used is set.
 /// </summary>
-public sealed class ActivateFallbackActivity(TaskMutator mutator, TimeProvider time) : ITaskActivity<string, bool>
+public sealed class ActivateFallbackActivity(TaskMutator mutator, TimeProvider time, ILogger<ActivateFallbackActivity> logger) : ITaskActivity<string, bool>
 {
     public async Task<bool> RunAsync(string taskId, CancellationToken cancellationToken = default)
     {
@@ -25,6 +26,11 @@ public sealed class ActivateFallbackActivity(TaskMutator mutator, TimeProvider t
             task.UpdatedAt = time.GetUtcNow();
             return task;
         }, cancellationToken);
+        if (result?.Changed == true)
+        {
+            WorkflowLog.FallbackActivated(logger, taskId, result.Document.ProviderType);
+        }
+
         return result?.Changed == true;
     }
 }

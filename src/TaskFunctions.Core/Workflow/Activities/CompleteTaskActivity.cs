@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using TaskFunctions.Core.Providers;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
@@ -7,7 +8,7 @@ using TaskFunctions.Core.Telemetry;
 namespace TaskFunctions.Core.Workflow.Activities;
 
 /// <summary>RUNNING → COMPLETED with the executor's result fields; a task that already ended is left alone.</summary>
-public sealed class CompleteTaskActivity(TaskMutator mutator, IBlobStore blobs, TimeProvider time) : ITaskActivity<CompleteTaskInput, bool>
+public sealed class CompleteTaskActivity(TaskMutator mutator, IBlobStore blobs, TimeProvider time, ILogger<CompleteTaskActivity> logger) : ITaskActivity<CompleteTaskInput, bool>
 {
     public async Task<bool> RunAsync(CompleteTaskInput input, CancellationToken cancellationToken = default)
     {
@@ -37,6 +38,7 @@ public sealed class CompleteTaskActivity(TaskMutator mutator, IBlobStore blobs, 
         if (result?.Changed == true)
         {
             TaskTelemetry.TaskCompleted(result.Document.TaskType, result.Document.ProviderType);
+            WorkflowLog.TaskCompleted(logger, result.Document);
             return true;
         }
 

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Logging;
 using TaskFunctions.Core.Tasks;
 using TaskFunctions.Core.Telemetry;
 
 namespace TaskFunctions.Core.Workflow.Activities;
 
 /// <summary>RUNNING → FAILED with the final error_category (and the error, unless the attempts already recorded it); a task that already ended is left alone.</summary>
-public sealed class FailTaskActivity(TaskMutator mutator, TimeProvider time) : ITaskActivity<FailTaskInput, bool>
+public sealed class FailTaskActivity(TaskMutator mutator, TimeProvider time, ILogger<FailTaskActivity> logger) : ITaskActivity<FailTaskInput, bool>
 {
     public async Task<bool> RunAsync(FailTaskInput input, CancellationToken cancellationToken = default)
     {
@@ -32,6 +33,7 @@ public sealed class FailTaskActivity(TaskMutator mutator, TimeProvider time) : I
         if (result?.Changed == true)
         {
             TaskTelemetry.TaskFailed(result.Document.TaskType, result.Document.ProviderType, input.Category);
+            WorkflowLog.TaskFailed(logger, result.Document, input.Category, input.Error);
             return true;
         }
 

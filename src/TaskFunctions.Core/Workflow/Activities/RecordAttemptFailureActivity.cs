@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Logging;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Workflow.Activities;
 
 /// <summary>Appends a failed attempt's message to errors; counts the retry that follows it in retry_count.</summary>
-public sealed class RecordAttemptFailureActivity(TaskMutator mutator, TimeProvider time) : ITaskActivity<AttemptFailureInput, bool>
+public sealed class RecordAttemptFailureActivity(TaskMutator mutator, TimeProvider time, ILogger<RecordAttemptFailureActivity> logger) : ITaskActivity<AttemptFailureInput, bool>
 {
     public async Task<bool> RunAsync(AttemptFailureInput input, CancellationToken cancellationToken = default)
     {
@@ -25,6 +26,11 @@ public sealed class RecordAttemptFailureActivity(TaskMutator mutator, TimeProvid
             task.UpdatedAt = time.GetUtcNow();
             return task;
         }, cancellationToken);
+        if (result?.Changed == true)
+        {
+            WorkflowLog.AttemptFailed(logger, input.TaskId, input.WillRetry ? "retrying" : "no retry left", input.Error);
+        }
+
         return result?.Changed == true;
     }
 }

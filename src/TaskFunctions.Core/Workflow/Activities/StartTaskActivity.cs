@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TaskFunctions.Core.Images.Quality;
 using TaskFunctions.Core.Providers;
@@ -11,7 +12,7 @@ namespace TaskFunctions.Core.Workflow.Activities;
 /// checked against its own capabilities; the shape of the kind's work); a task found already RUNNING is being resumed
 /// after an interruption.
 /// </summary>
-public sealed class StartTaskActivity(TaskMutator mutator, ProviderPolicies policies, IOptions<FaceQualityOptions> faceQuality, TimeProvider time)
+public sealed class StartTaskActivity(TaskMutator mutator, ProviderPolicies policies, IOptions<FaceQualityOptions> faceQuality, TimeProvider time, ILogger<StartTaskActivity> logger)
     : ITaskActivity<string, StartTaskResult>
 {
     /// <summary>Value written to executor_type while this service runs a task.</summary>
@@ -59,6 +60,11 @@ public sealed class StartTaskActivity(TaskMutator mutator, ProviderPolicies poli
         if (result is null)
         {
             return new StartTaskResult(false, "Task no longer exists.");
+        }
+
+        if (stopReason is null)
+        {
+            WorkflowLog.TaskRunning(logger, taskId, result.Document.TaskType, result.Document.ProviderType);
         }
 
         return stopReason is null

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using TaskFunctions.Core.Providers;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
@@ -10,7 +11,7 @@ namespace TaskFunctions.Core.Workflow.Activities;
 /// Submits the attempt's provider job and records its id on the task at once. Activities run at least once: a re-run
 /// of the same attempt finds the recorded job and re-attaches to it instead of submitting twice.
 /// </summary>
-public sealed class SubmitProviderJobActivity(ITaskStore store, TaskMutator mutator, JobProviderRegistry registry, TimeProvider time)
+public sealed class SubmitProviderJobActivity(ITaskStore store, TaskMutator mutator, JobProviderRegistry registry, TimeProvider time, ILogger<SubmitProviderJobActivity> logger)
     : JobActivityBase(store, mutator, time), ITaskActivity<JobAttemptInput, SubmitJobResult>
 {
     public async Task<SubmitJobResult> RunAsync(JobAttemptInput input, CancellationToken cancellationToken = default)
@@ -55,6 +56,11 @@ public sealed class SubmitProviderJobActivity(ITaskStore store, TaskMutator muta
                 t.Progress = Math.Max(t.Progress, 1);
             }
         }, cancellationToken, stored);
+
+        if (job is not null)
+        {
+            WorkflowLog.ProviderJobSubmitted(logger, input.TaskId, input.Provider, job.JobId, input.Attempt);
+        }
 
         // Cancelled between submit and record: the job still exists and the workflow cancels it.
         return new SubmitJobResult(job, failure, TaskEnded: !recorded && job is null);
