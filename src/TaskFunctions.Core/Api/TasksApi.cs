@@ -143,11 +143,7 @@ public sealed partial class TasksApi(
             try
             {
                 var input = new TaskOrchestrationInput(taskId, create.TaskType, create.ProviderType);
-                await client.ScheduleNewOrchestrationInstanceAsync(
-                    TaskNames.TaskOrchestration,
-                    input,
-                    new StartOrchestrationOptions { InstanceId = taskId },
-                    CancellationToken.None);
+                await ScheduleWithRetriesAsync(client, taskId, input);
                 scheduling?.Stop();
             }
             catch (Exception ex)
@@ -425,6 +421,40 @@ public sealed partial class TasksApi(
         }
     }
 
+    /// <summary>
+    /// Schedules the task's orchestration; a transient failure of the Durable backend (a sidecar still warming up, a
+    /// storage hiccup) is retried twice within about a second. Before each retry the instance is looked up: a first call
+    /// that did land but whose answer was lost must not be reported as a failure (the record would be removed under a
+    /// running workflow).
+    /// </summary>
+    private static async Task ScheduleWithRetriesAsync(DurableTaskClient client, string taskId, TaskOrchestrationInput input)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await client.ScheduleNewOrchestrationInstanceAsync(
+                    TaskNames.TaskOrchestration, input, new StartOrchestrationOptions { InstanceId = taskId }, CancellationToken.None);
+                return;
+            }
+            catch (Exception ex) when (attempt < ScheduleAttempts && ex is not (OperationCanceledException or ArgumentException))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300 * attempt));
+                try
+                {
+                    if (await client.GetInstanceAsync(taskId, getInputsAndOutputs: false, CancellationToken.None) is not null)
+                    {
+                        return;
+                    }
+                }
+                catch (Exception lookup) when (lookup is not OperationCanceledException)
+                {
+                    // Still unreachable: the next attempt says so.
+                }
+            }
+        }
+    }
+
     /// <summary>Best effort: the task is being deleted either way.</summary>
     private async Task CancelProviderJobAsync(string taskId, ProviderJob job)
     {
@@ -497,6 +527,9 @@ public sealed partial class TasksApi(
     };
 
     private const int MutationRounds = 5;
+
+    /// <summary>Attempts at scheduling a task's orchestration before the create is answered 503 (nothing kept).</summary>
+    private const int ScheduleAttempts = 3;
 
     private static ApiResult NotFound() => ApiResult.Detail(StatusCodes.Status404NotFound, "Task not found");
 

@@ -38,8 +38,9 @@ public sealed class ConsoleLogTests(AzuriteFixture azurite, ITestOutputHelper lo
         var final = await WaitForTerminalAsync(client, id);
         Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
 
-        // The COMPLETED line is written right after the state change the GET saw; give the console a moment.
-        var output = await WaitForOutputAsync(host, $"Task {id} COMPLETED");
+        // The COMPLETED line is written right after the state change the GET saw, and a request line right after its
+        // response went out: give the console a moment for both.
+        var output = await WaitForOutputAsync(host, $"Task {id} COMPLETED", $" ms task {id}");
         log.WriteLine(output);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -77,10 +78,10 @@ public sealed class ConsoleLogTests(AzuriteFixture azurite, ITestOutputHelper lo
         }
     }
 
-    private static async Task<string> WaitForOutputAsync(SelfHostProcess host, string text)
+    private static async Task<string> WaitForOutputAsync(SelfHostProcess host, params string[] texts)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!host.Output.Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        while (!texts.All(text => host.Output.Contains(text, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
