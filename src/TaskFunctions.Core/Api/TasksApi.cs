@@ -521,7 +521,7 @@ public sealed partial class TasksApi(
         OriginInstance = document.OriginInstance,
         OriginZone = document.OriginZone,
         OriginTenantId = document.OriginTenantId,
-        WorkflowId = (document as GenerationTaskPublic)?.WorkflowId ?? (document as EditingTaskPublic)?.WorkflowId,
+        WorkflowId = TaskMutator.WorkflowIdOf(document),
         IsDeleted = false,
         Document = TaskJson.SerializeDocument(document),
     };

@@ -26,6 +26,18 @@ public sealed record RefineUpscaleMode(RefineUpscaleKind Kind, ProviderCapabilit
         null => new(RefineUpscaleKind.OutputSize, ProviderCapability.OUTPUT_SIZE, null),
     };
 
+    /// <summary>OUTPUT_SIZE without a target size asks for twice the input's size.</summary>
+    public const int DefaultOutputScale = 2;
+
+    /// <summary>The size OUTPUT_SIZE asks for: the target (a missing side kept in the input's aspect), else twice the input.</summary>
+    public static (int Width, int Height) OutputSize(int? targetWidth, int? targetHeight, int width, int height) => (targetWidth, targetHeight) switch
+    {
+        ({ } w, { } h) => (w, h),
+        ({ } w, null) => (w, Math.Max(1, (int)Math.Round((double)height * w / width))),
+        (null, { } h) => (Math.Max(1, (int)Math.Round((double)width * h / height)), h),
+        _ => (width * DefaultOutputScale, height * DefaultOutputScale),
+    };
+
     /// <summary>The capabilities <paramref name="capabilities"/> lack for this request, or null when they serve it.</summary>
     /// <param name="capabilities">Capability names; unknown names are ignored.</param>
     public static string? Refusal(double? upscaleFactor, bool upscaleEnabled, IEnumerable<string> capabilities)

@@ -58,6 +58,10 @@ public sealed class TaskMutator(ITaskStore store)
         }
     }
 
+    /// <summary>The indexed workflow_id column (the generation list filters on it): GENERATION and EDITING have one.</summary>
+    public static string? WorkflowIdOf(TaskPublicBase document) =>
+        (document as GenerationTaskPublic)?.WorkflowId ?? (document as EditingTaskPublic)?.WorkflowId;
+
     /// <summary>Copies the indexed columns from the document onto the stored entity.</summary>
     public static void Apply(StoredTask stored, TaskPublicBase document)
     {
@@ -67,7 +71,7 @@ public sealed class TaskMutator(ITaskStore store)
         stored.OriginInstance = document.OriginInstance;
         stored.OriginZone = document.OriginZone;
         stored.OriginTenantId = document.OriginTenantId;
-        stored.WorkflowId = (document as GenerationTaskPublic)?.WorkflowId ?? (document as EditingTaskPublic)?.WorkflowId;
+        stored.WorkflowId = WorkflowIdOf(document);
         stored.Document = TaskJson.SerializeDocument(document);
     }
 }

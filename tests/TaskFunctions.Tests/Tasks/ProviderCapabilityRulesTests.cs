@@ -126,7 +126,7 @@ public sealed class ProviderCapabilityRulesTests
     [InlineData(null, null, 100, 50, 200, 100)]
     public void OutputSize_Targets_KeepAspectForAMissingSideAndDoubleWithoutAny(int? targetWidth, int? targetHeight, int width, int height, int expectedWidth, int expectedHeight)
     {
-        Assert.Equal((expectedWidth, expectedHeight), FalRequestMapper.OutputSize(targetWidth, targetHeight, width, height));
+        Assert.Equal((expectedWidth, expectedHeight), RefineUpscaleMode.OutputSize(targetWidth, targetHeight, width, height));
     }
 
     [Fact]

@@ -153,7 +153,7 @@ public sealed class ComfyUIRequestMapper(ComfyUIWorkflows workflows, InputImages
         if (mode.Kind == RefineUpscaleKind.OutputSize)
         {
             var (_, inputWidth, inputHeight) = await SafeImageDecoder.InspectAsync(bytes, decode.Value, cancellationToken);
-            (width, height) = FalRequestMapper.OutputSize(request.TargetWidth, request.TargetHeight, inputWidth, inputHeight);
+            (width, height) = RefineUpscaleMode.OutputSize(request.TargetWidth, request.TargetHeight, inputWidth, inputHeight);
         }
 
         return new ComfyUIValues

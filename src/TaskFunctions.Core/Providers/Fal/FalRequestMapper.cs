@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using TaskFunctions.Core.Images;
+using TaskFunctions.Core.Images.Quality;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Providers.Fal;
@@ -16,9 +17,6 @@ namespace TaskFunctions.Core.Providers.Fal;
 /// </summary>
 public sealed class FalRequestMapper(IOptions<FalOptions> options, InputImages inputs, IOptions<ImageDecodeOptions> decode) : IJobRequestFactory
 {
-    /// <summary>REFINE in OUTPUT_SIZE mode without a target size asks for twice the input's size.</summary>
-    public const int DefaultOutputScale = 2;
-
     public ProviderType Provider => ProviderType.FAL;
 
     /// <summary>The kinds fal runs, and BACKGROUND_FIX, whose person mask fal makes for the LOCAL fix.</summary>
@@ -55,9 +53,6 @@ public sealed class FalRequestMapper(IOptions<FalOptions> options, InputImages i
             _ => throw new ProviderException(new ProviderFailure($"fal cannot run the {part.Kind} job of {task.TaskType} tasks.", ErrorCategory.INTERNAL, false)),
         };
     }
-
-    /// <summary>The quality-loop setting of attempt <paramref name="attempt"/>: later attempts keep more of the input (CodeFormer's fidelity weight).</summary>
-    public static double FaceFidelity(int attempt) => Math.Min(1.0, 0.5 + (0.2 * Math.Max(0, attempt - 1)));
 
     private ProviderJobRequest Request(TaskPublicBase task, string? taskAppId, string defaultAppId, JsonObject input)
     {
@@ -171,7 +166,7 @@ public sealed class FalRequestMapper(IOptions<FalOptions> options, InputImages i
         else
         {
             var (_, width, height) = await SafeImageDecoder.InspectAsync(bytes, decode.Value, cancellationToken);
-            var (targetWidth, targetHeight) = OutputSize(request.TargetWidth, request.TargetHeight, width, height);
+            var (targetWidth, targetHeight) = RefineUpscaleMode.OutputSize(request.TargetWidth, request.TargetHeight, width, height);
             input["image_size"] = Size(targetWidth, targetHeight);
         }
 
@@ -187,15 +182,6 @@ public sealed class FalRequestMapper(IOptions<FalOptions> options, InputImages i
 
         return input;
     }
-
-    /// <summary>The size OUTPUT_SIZE asks for: the target (a missing side kept in the input's aspect), else twice the input.</summary>
-    public static (int Width, int Height) OutputSize(int? targetWidth, int? targetHeight, int width, int height) => (targetWidth, targetHeight) switch
-    {
-        ({ } w, { } h) => (w, h),
-        ({ } w, null) => (w, Math.Max(1, (int)Math.Round((double)height * w / width))),
-        (null, { } h) => (Math.Max(1, (int)Math.Round((double)width * h / height)), h),
-        _ => (width * DefaultOutputScale, height * DefaultOutputScale),
-    };
 
     private async Task<JsonObject> FaceDetailAsync(RefineTaskPublic task, JobPart part, CancellationToken cancellationToken)
     {
@@ -288,7 +274,7 @@ public sealed class FalRequestMapper(IOptions<FalOptions> options, InputImages i
     {
         ["image_url"] = await inputs.DataUriAsync("input_image", task.InputImagePath, cancellationToken),
         ["seed"] = attempt,
-        ["fidelity"] = FaceFidelity(attempt),
+        ["fidelity"] = FaceAttempts.Fidelity(attempt),
     };
 
     private static string? StoredInput(TaskPublicBase task, string field)

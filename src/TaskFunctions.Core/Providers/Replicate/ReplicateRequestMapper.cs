@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using TaskFunctions.Core.Images;
+using TaskFunctions.Core.Images.Quality;
 using TaskFunctions.Core.Providers.Fal;
 using TaskFunctions.Core.Tasks;
 
@@ -81,12 +82,12 @@ public sealed class ReplicateRequestMapper(IOptions<ReplicateOptions> options, I
 
     /// <summary>
     /// The Real-ESRGAN scale of OUTPUT_SIZE mode: the smallest factor whose output covers the size
-    /// <see cref="FalRequestMapper.OutputSize"/> asks for (rounded up to 0.01, between 1 and <see cref="MaxUpscale"/>);
+    /// <see cref="RefineUpscaleMode.OutputSize"/> asks for (rounded up to 0.01, between 1 and <see cref="MaxUpscale"/>);
     /// the final local resize makes the size exact.
     /// </summary>
     public static double CoveringScale(int? targetWidth, int? targetHeight, int width, int height)
     {
-        var (w, h) = FalRequestMapper.OutputSize(targetWidth, targetHeight, width, height);
+        var (w, h) = RefineUpscaleMode.OutputSize(targetWidth, targetHeight, width, height);
         var scale = Math.Max((double)w / width, (double)h / height);
         return Math.Clamp(Math.Ceiling(scale * 100) / 100, 1, MaxUpscale);
     }
@@ -296,7 +297,7 @@ public sealed class ReplicateRequestMapper(IOptions<ReplicateOptions> options, I
     {
         ["image"] = await inputs.DataUriAsync("input_image", task.InputImagePath, cancellationToken),
         ["seed"] = attempt,
-        ["codeformer_fidelity"] = FalRequestMapper.FaceFidelity(attempt),
+        ["codeformer_fidelity"] = FaceAttempts.Fidelity(attempt),
         ["upscale"] = 1,
         ["face_upsample"] = false,
         ["background_enhance"] = false,

@@ -57,7 +57,7 @@ public sealed class FinishRefineActivity(ITaskStore store, IBlobStore blobs, Inp
             else
             {
                 using var image = await SafeImageDecoder.DecodeAsync(new MemoryStream(source, writable: false), decode.Value, cancellationToken);
-                var (width, height) = FalRequestMapper.OutputSize(task.TargetWidth, task.TargetHeight, image.Width, image.Height);
+                var (width, height) = RefineUpscaleMode.OutputSize(task.TargetWidth, task.TargetHeight, image.Width, image.Height);
                 if (image.Width != width || image.Height != height)
                 {
                     image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(width, height), Mode = SixLabors.ImageSharp.Processing.ResizeMode.Stretch, Sampler = KnownResamplers.Lanczos3 }));
