@@ -14,17 +14,15 @@ public interface IBlobStore
 
     /// <summary>
     /// What serving a blob needs without reading it: content type, length, ETag (quoted, header form) and last
-    /// modified; null when absent. Stores that cannot serve files keep the default, which refuses.
+    /// modified; null when absent.
     /// </summary>
-    Task<BlobFileProperties?> GetPropertiesAsync(string container, string blobName, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"{GetType().Name} cannot read blob properties.");
+    Task<BlobFileProperties?> GetPropertiesAsync(string container, string blobName, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Opens <paramref name="length"/> bytes from <paramref name="offset"/> for streaming (nothing is buffered whole),
     /// provided the blob still has <paramref name="etag"/>; null when it is gone or has changed since.
     /// </summary>
-    Task<Stream?> OpenReadRangeAsync(string container, string blobName, long offset, long length, string etag, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"{GetType().Name} cannot read blob ranges.");
+    Task<Stream?> OpenReadRangeAsync(string container, string blobName, long offset, long length, string etag, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes one blob; a missing blob is not an error. Returns whether it existed.</summary>
     Task<bool> DeleteAsync(string container, string blobName, CancellationToken cancellationToken = default);

@@ -89,6 +89,12 @@ public sealed class TasksApiSchedulingTests(AzuriteFixture azurite)
         public Task<Stream?> OpenReadAsync(string container, string blobName, CancellationToken cancellationToken = default) =>
             inner.OpenReadAsync(container, blobName, cancellationToken);
 
+        public Task<BlobFileProperties?> GetPropertiesAsync(string container, string blobName, CancellationToken cancellationToken = default) =>
+            inner.GetPropertiesAsync(container, blobName, cancellationToken);
+
+        public Task<Stream?> OpenReadRangeAsync(string container, string blobName, long offset, long length, string etag, CancellationToken cancellationToken = default) =>
+            inner.OpenReadRangeAsync(container, blobName, offset, length, etag, cancellationToken);
+
         public Task<bool> DeleteAsync(string container, string blobName, CancellationToken cancellationToken = default) =>
             inner.DeleteAsync(container, blobName, cancellationToken);
 
