@@ -1,6 +1,6 @@
 using TaskFunctions.Benchmarks;
 
-// Usage: scripts/bench [accept|list|image|workflow|all]  (accept/list/workflow need TASKFUNCTIONS_TEST_STORAGE, which scripts/bench sets)
+// Usage: scripts/bench [accept|list|image|workflow|all|drill]  (drill: the kill -9 crash drill, not part of all)  (accept/list/workflow need TASKFUNCTIONS_TEST_STORAGE, which scripts/bench sets)
 var which = args.Length > 0 ? args[0] : "all";
 if (which == "image-peak")
 {
@@ -23,6 +23,11 @@ if (which is "list" or "all")
 if (which is "workflow" or "all")
 {
     lines.AddRange(await WorkflowBenchmark.RunAsync(Storage(), tasks: 500, concurrency: 16, idleSamples: 50));
+}
+
+if (which is "drill")
+{
+    lines.AddRange(await CrashDrill.RunAsync(Storage(), tasks: 200, concurrency: 16));
 }
 
 if (which is "image" or "all")

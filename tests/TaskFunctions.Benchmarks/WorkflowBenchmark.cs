@@ -21,7 +21,7 @@ public static class WorkflowBenchmark
     private const int WarmUp = 20;
 
     /// <summary>What a production deployment would set for a provider that answers within a second or two (the sample settings' values).</summary>
-    private static readonly Dictionary<string, string> ProductionPolling = new()
+    internal static readonly Dictionary<string, string> ProductionPolling = new()
     {
         ["Providers__Fal__RequestTimeout"] = "00:00:30",
         ["Providers__Fal__Retry__MaxAttempts"] = "3",

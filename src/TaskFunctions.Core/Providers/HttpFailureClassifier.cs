@@ -106,12 +106,15 @@ public static class HttpFailureClassifier
             HttpRequestException => "the request failed",
             _ => "the connection failed",
         };
-        return new ProviderFailure($"{provider}: {reason}.", ErrorCategory.PROVIDER_UNAVAILABLE, Retryable: true);
+        // Only a connection that was never made proves the request did not arrive.
+        var neverSent = Find<SocketException>(exception) is { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable or SocketError.NetworkUnreachable }
+            || exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
+        return new ProviderFailure($"{provider}: {reason}.", ErrorCategory.PROVIDER_UNAVAILABLE, Retryable: true) { OutcomeUnknown = !neverSent };
     }
 
     /// <summary>The per-call timeout elapsed before the provider answered. Retryable.</summary>
     public static ProviderFailure Timeout(string provider, TimeSpan timeout) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"{provider}: no answer within {timeout.TotalSeconds:0.###} s."), ErrorCategory.TIMEOUT, Retryable: true);
+        new(string.Create(CultureInfo.InvariantCulture, $"{provider}: no answer within {timeout.TotalSeconds:0.###} s."), ErrorCategory.TIMEOUT, Retryable: true) { OutcomeUnknown = true };
 
     /// <summary>"{provider}: HTTP {status}: {message}" with the provider's message made single-line and truncated.</summary>
     public static string StatusMessage(string provider, int statusCode, string? providerMessage)

@@ -9,6 +9,12 @@ namespace TaskFunctions.Core.Providers;
 /// <param name="Message">Safe for the task's <c>errors</c>: no keys, no image bytes, no private addresses.</param>
 public sealed record ProviderFailure(string Message, ErrorCategory Category, bool Retryable, TimeSpan? RetryAfter = null)
 {
+    /// <summary>
+    /// The request may have reached the provider although no answer came back (a timeout, a connection dropped after
+    /// sending): a submit that failed this way may still have created a job.
+    /// </summary>
+    public bool OutcomeUnknown { get; init; }
+
     /// <summary>VALIDATION never retries and never falls back, whatever the provider hinted.</summary>
     public bool MayRetry => Retryable && Category != ErrorCategory.VALIDATION;
 

@@ -33,6 +33,12 @@ public sealed class TaskInternalState
     /// <summary>The provider job of the current attempt, recorded right after submission (crash safety: never submit twice).</summary>
     public ProviderJobRecord? ActiveJob { get; set; }
 
+    /// <summary>Set while a submit is in flight (written before it is sent, cleared when its job is recorded).</summary>
+    public SubmitIntentRecord? SubmitIntent { get; set; }
+
+    /// <summary>Submits that may have created a provider job the task does not know (see <see cref="UnconfirmedSubmit"/>).</summary>
+    public List<UnconfirmedSubmit>? UnconfirmedSubmits { get; set; }
+
     /// <summary>Delivery state of the terminal-state webhook, when the task has a webhook_url.</summary>
     public WebhookDeliveryState? Webhook { get; set; }
 

@@ -21,7 +21,7 @@ namespace TaskFunctions.Core.Providers.ComfyUI;
 /// workflow owns retries), journaled without query strings, keys or bytes. The optional key goes only to
 /// <see cref="ComfyUIOptions.BaseUrl"/> (every URL is built from it; redirects are not followed).
 /// </summary>
-public sealed class ComfyUIClient : IJobProvider
+public sealed class ComfyUIClient : IJobProvider, IJobLookup
 {
     /// <summary>The <c>client_id</c> sent with every prompt (ComfyUI uses it only to route websocket events).</summary>
     public const string ClientId = "taskfunctions";
@@ -60,7 +60,14 @@ public sealed class ComfyUIClient : IJobProvider
             await UploadAsync(graph, upload as JsonObject, log, cancellationToken).ConfigureAwait(false);
         }
 
+        // Naming the prompt after the submit makes a re-run able to ask for it (FindSubmittedAsync); servers that predate
+        // client-chosen prompt ids ignore the member and answer their own id, which is the one kept.
         var body = new JsonObject { ["prompt"] = graph, ["client_id"] = ClientId };
+        if (PromptIdFor(request) is { } chosen)
+        {
+            body["prompt_id"] = chosen;
+        }
+
         using var message = new HttpRequestMessage(HttpMethod.Post, Url("prompt"))
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
@@ -73,6 +80,39 @@ public sealed class ComfyUIClient : IJobProvider
         var promptId = ComfyUIErrors.String(Prop(exchange.Json, "prompt_id"))!;
         Log.Submitted(logger, request.Endpoint, promptId, uploads.Count);
         return new ProviderJob(ProviderType.COMFYUI, request.Endpoint, promptId, Url("history/" + Uri.EscapeDataString(promptId)).AbsoluteUri);
+    }
+
+    /// <summary>
+    /// The prompt an earlier submit of <paramref name="request"/> queued under its chosen id: in the history, running or
+    /// pending. Null when the server knows no such prompt (never arrived, or a server that ignores chosen ids).
+    /// </summary>
+    public async Task<ProviderJob?> FindSubmittedAsync(ProviderJobRequest request, DateTimeOffset since, ServiceRequestLog log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(log);
+        if (PromptIdFor(request) is not { } id)
+        {
+            return null;
+        }
+
+        var known = await HistoryAsync(id, log, cancellationToken).ConfigureAwait(false) is not null
+            || await QueueAsync(id, log, cancellationToken).ConfigureAwait(false) is { Running: true } or { Position: not null };
+        Log.Lookup(logger, id, known ? "found" : "unknown");
+        return known ? new ProviderJob(ProviderType.COMFYUI, request.Endpoint, id, Url("history/" + Uri.EscapeDataString(id)).AbsoluteUri) : null;
+    }
+
+    /// <summary>A UUID derived from the submit key (stable across re-runs of one submit), or null without a key.</summary>
+    internal static string? PromptIdFor(ProviderJobRequest request)
+    {
+        if (string.IsNullOrEmpty(request.SubmitKey))
+        {
+            return null;
+        }
+
+        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("comfyui-prompt:" + request.SubmitKey));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString("D");
     }
 
     public async Task<ProviderJobStatus> GetStatusAsync(ProviderJob job, ServiceRequestLog log, CancellationToken cancellationToken)

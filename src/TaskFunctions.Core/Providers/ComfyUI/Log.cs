@@ -23,4 +23,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8306, Level = LogLevel.Warning, Message = "ComfyUI prompt {PromptId} has {Count} output files; only the first {Kept} are read")]
     public static partial void TooManyFiles(ILogger logger, string promptId, int count, int kept);
+
+    [LoggerMessage(EventId = 8307, Level = LogLevel.Information, Message = "ComfyUI lookup of an unconfirmed prompt {PromptId}: {Outcome}")]
+    public static partial void Lookup(ILogger logger, string promptId, string outcome);
 }

@@ -23,4 +23,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8106, Level = LogLevel.Information, Message = "replicate prediction {PredictionId} cancel: {Outcome}")]
     public static partial void Cancelled(ILogger logger, string predictionId, string outcome);
+
+    [LoggerMessage(EventId = 8107, Level = LogLevel.Information, Message = "replicate lookup of an unconfirmed {Model} create: {Matches} matching prediction(s)")]
+    public static partial void Lookup(ILogger logger, string model, int matches);
 }

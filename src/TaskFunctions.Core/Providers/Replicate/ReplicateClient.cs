@@ -18,8 +18,14 @@ namespace TaskFunctions.Core.Providers.Replicate;
 /// budget. Every URL is built from the configured <see cref="ReplicateOptions.BaseUrl"/>, the only host that receives the
 /// token; the URLs a prediction returns are not followed.
 /// </summary>
-public sealed partial class ReplicateClient : IJobProvider
+public sealed partial class ReplicateClient : IJobProvider, IJobLookup
 {
+    /// <summary>How many pages of the prediction list a lookup reads at most (newest first, 100 per page).</summary>
+    public const int MaxLookupPages = 5;
+
+    /// <summary>Clock skew allowed between our record of a submit and Replicate's <c>created_at</c>.</summary>
+    public static readonly TimeSpan LookupSkew = TimeSpan.FromMinutes(2);
+
     /// <summary>Status answers travel through orchestration history: only the latest log lines are kept.</summary>
     public const int MaxLogLines = 50;
 
@@ -82,6 +88,96 @@ public sealed partial class ReplicateClient : IJobProvider
         Log.Created(logger, endpoint, id);
         var get = PredictionUrl(id, string.Empty).AbsoluteUri;
         return new ProviderJob(ProviderType.REPLICATE, endpoint, id, get, get, PredictionUrl(id, "/cancel").AbsoluteUri);
+    }
+
+    /// <summary>
+    /// Reads the account's prediction list (<c>GET /v1/predictions</c>, newest first) back to <paramref name="since"/> and
+    /// returns the one prediction of the same model (or version) whose input equals the request's (data URIs compare as
+    /// present only: Replicate may store them as file URLs). None, or more than one such prediction: null.
+    /// </summary>
+    public async Task<ProviderJob?> FindSubmittedAsync(ProviderJobRequest request, DateTimeOffset since, ServiceRequestLog log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(log);
+        if (!ReplicateModelRef.TryParse(request.Endpoint, out var model))
+        {
+            return null;
+        }
+
+        var token = RequireToken("list");
+        var floor = since - LookupSkew;
+        var matches = new List<string>();
+        var url = new Uri(BaseText + "v1/predictions");
+        for (var page = 0; page < MaxLookupPages && url is not null; page++)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Get, url);
+            var exchange = await SendAsync(message, token, "list", model.ToString(), jobId: null, log, e =>
+                !e.IsSuccess ? ReplicateErrorClassifier.Classify(e.StatusCode, e.Headers, e.Body, log.Now)
+                : Prop(e.Json, "results") is not JsonArray ? Malformed(e, "the prediction list has no results")
+                : null, cancellationToken).ConfigureAwait(false);
+
+            var older = false;
+            foreach (var prediction in ((JsonArray)Prop(exchange.Json, "results")!).OfType<JsonObject>())
+            {
+                if (!DateTimeOffset.TryParse(StringOf(prediction["created_at"]), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created) || created < floor)
+                {
+                    older = true;
+                    continue;
+                }
+
+                var sameModel = model.Version is null ? StringOf(prediction["model"]) == model.Model : StringOf(prediction["version"]) == model.Version;
+                if (sameModel && IdOf(prediction) is { } id && InputMatches(request.Input, prediction["input"] as JsonObject))
+                {
+                    matches.Add(id);
+                }
+            }
+
+            // Only the configured host gets the token: a next link elsewhere is not followed.
+            url = !older && StringOf(Prop(exchange.Json, "next")) is { } next && Uri.TryCreate(next, UriKind.Absolute, out var nextUrl)
+                && Uri.Compare(nextUrl, options.BaseUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
+                ? nextUrl
+                : null;
+        }
+
+        var endpoint = model.ToString();
+        Log.Lookup(logger, endpoint, matches.Count);
+        if (matches.Count != 1)
+        {
+            return null;
+        }
+
+        var get = PredictionUrl(matches[0], string.Empty).AbsoluteUri;
+        return new ProviderJob(ProviderType.REPLICATE, endpoint, matches[0], get, get, PredictionUrl(matches[0], "/cancel").AbsoluteUri);
+    }
+
+    /// <summary>Every member of <paramref name="ours"/> is in <paramref name="theirs"/> with the same value; a data URI only needs to be present.</summary>
+    internal static bool InputMatches(JsonObject ours, JsonObject? theirs)
+    {
+        if (theirs is null)
+        {
+            return false;
+        }
+
+        foreach (var (name, value) in ours)
+        {
+            if (!theirs.TryGetPropertyValue(name, out var other))
+            {
+                if (value is null)
+                {
+                    continue;
+                }
+
+                return false;
+            }
+
+            var isDataUri = value is JsonValue text && text.TryGetValue<string>(out var s) && s.StartsWith("data:", StringComparison.Ordinal);
+            if (!(isDataUri ? other is not null : JsonNode.DeepEquals(value, other)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public async Task<ProviderJobStatus> GetStatusAsync(ProviderJob job, ServiceRequestLog log, CancellationToken cancellationToken)

@@ -44,4 +44,10 @@ internal static partial class WorkflowLog
             TaskFailed(logger, task.Id, category, final);
         }
     }
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Task {TaskId} adopted {Provider} job {JobId} of an unconfirmed submit (attempt {Attempt}): not submitted again")]
+    public static partial void ProviderJobAdopted(ILogger logger, string taskId, ProviderType provider, string jobId, int attempt);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Task {TaskId}: a {Provider} submit (attempt {Attempt}) {Reason}; a job may exist there unknown to the task (recorded as unconfirmed)")]
+    public static partial void ProviderSubmitUnconfirmed(ILogger logger, string taskId, ProviderType provider, int attempt, string reason);
 }

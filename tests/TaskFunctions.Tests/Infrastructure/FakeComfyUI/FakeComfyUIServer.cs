@@ -345,9 +345,14 @@ public sealed class FakeComfyUIServer : IAsyncDisposable
     private async Task PromptAsync(HttpContext context, string body, int callIndex)
     {
         JsonObject? graph = null;
+        string? chosenId = null;
         try
         {
-            graph = (JsonNode.Parse(body) as JsonObject)?["prompt"] as JsonObject;
+            var root = JsonNode.Parse(body) as JsonObject;
+            graph = root?["prompt"] as JsonObject;
+
+            // Like ComfyUI's server.py: a client-chosen prompt_id is used as given.
+            chosenId = root?["prompt_id"] is JsonValue chosen && chosen.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
         }
         catch (System.Text.Json.JsonException)
         {
@@ -392,7 +397,7 @@ public sealed class FakeComfyUIServer : IAsyncDisposable
         FakePrompt prompt;
         lock (gate)
         {
-            prompt = new FakePrompt(Guid.NewGuid().ToString(), ++number, marker, plan, script, graph);
+            prompt = new FakePrompt(chosenId ?? Guid.NewGuid().ToString(), ++number, marker, plan, script, graph);
             prompts[prompt.Id] = prompt;
         }
 

@@ -134,6 +134,12 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         stopping.Dispose();
     }
 
+    /// <summary>Predictions per page of the list.</summary>
+    public const int ListPageSize = 100;
+
+    /// <summary>How many list requests were received.</summary>
+    public int ListCount => Calls("list").Count;
+
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -154,6 +160,9 @@ public sealed class FakeReplicateServer : IAsyncDisposable
                 break;
             case ("POST", ["v1", "predictions"]):
                 (kind, key) = ("create", TryParse(body)?["version"] is JsonValue version && version.TryGetValue<string>(out var versionId) ? versionId : "unknown");
+                break;
+            case ("GET", ["v1", "predictions"]):
+                (kind, key) = ("list", "list");
                 break;
             case ("GET", ["v1", "predictions", var getId]):
                 predictions.TryGetValue(getId!, out prediction);
@@ -180,6 +189,9 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         {
             case "create":
                 await CreateAsync(context, key, segments.Length == 2, body);
+                break;
+            case "list":
+                await ListAsync(context);
                 break;
             case "get" when prediction is not null:
                 await GetAsync(context, prediction);
@@ -232,7 +244,42 @@ public sealed class FakeReplicateServer : IAsyncDisposable
             answer = Json(prediction);
         }
 
+        if (plan.Kind == ReplicatePlanKind.CreatesThenHangs)
+        {
+            using var held = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping.Token);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, held.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                context.Abort();
+            }
+
+            return;
+        }
+
         await Raw(context, 201, answer.ToJsonString(), []);
+    }
+
+    /// <summary><c>GET /v1/predictions</c>: every prediction, newest first, <see cref="ListPageSize"/> per page (<c>?cursor=</c> the offset).</summary>
+    private async Task ListAsync(HttpContext context)
+    {
+        var offset = int.TryParse(context.Request.Query["cursor"], NumberStyles.None, CultureInfo.InvariantCulture, out var cursor) ? cursor : 0;
+        var all = predictions.Values.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id, StringComparer.Ordinal).ToList();
+        var results = new JsonArray();
+        foreach (var prediction in all.Skip(offset).Take(ListPageSize))
+        {
+            lock (prediction)
+            {
+                results.Add(Json(prediction));
+            }
+        }
+
+        var next = offset + ListPageSize < all.Count
+            ? new Uri(BaseUrl, "v1/predictions?cursor=" + (offset + ListPageSize).ToString(CultureInfo.InvariantCulture)).AbsoluteUri
+            : null;
+        await Raw(context, 200, new JsonObject { ["next"] = next, ["previous"] = null, ["results"] = results }.ToJsonString(), []);
     }
 
     private async Task GetAsync(HttpContext context, Prediction prediction)

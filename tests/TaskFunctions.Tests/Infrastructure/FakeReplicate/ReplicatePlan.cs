@@ -132,6 +132,12 @@ public sealed class ReplicatePlan
     /// <summary>The create request is never answered: held open until the client gives up or the server is disposed.</summary>
     public static ReplicatePlan CreateHangs() => new() { Kind = ReplicatePlanKind.CreateHangs };
 
+    /// <summary>
+    /// The prediction is created (it runs like <see cref="Succeeds"/> and shows in the list), but the create request is
+    /// never answered: a submit that times out after it landed.
+    /// </summary>
+    public static ReplicatePlan CreatesThenHangs() => new() { Kind = ReplicatePlanKind.CreatesThenHangs, Output = ReplicateOutputKind.Images, StartingPolls = 1, ProcessingPolls = 1 };
+
     /// <summary>An RFC 7807 problem body as Replicate sends it: <c>{type,title,status,detail}</c>.</summary>
     public static string Problem(int status, string title, string detail) => new JsonObject
     {
@@ -173,6 +179,7 @@ internal enum ReplicatePlanKind
     Hangs,
     CreateFails,
     CreateHangs,
+    CreatesThenHangs,
     GetFails,
 }
 

@@ -345,6 +345,39 @@ public sealed class ComfyUIClientTests(FakeComfyUIFixture fixture) : IClassFixtu
         Assert.Empty(client.Log.Entries);
     }
 
+    [Fact]
+    public async Task SubmitAsync_WithSubmitKey_NamesThePromptAfterTheKeyAndFindSubmittedFindsIt()
+    {
+        var (marker, _) = FakeComfyUIServer.NewMarker();
+        var graph = FakeComfyUIServer.Mark(ComfyUITestGraphs.TextToImage(), marker);
+        var key = $"{Guid.NewGuid()}/0:1";
+        var request = new ProviderJobRequest("txt2img", new JsonObject { ["prompt"] = graph }, SubmitKey: key);
+        using var client = Client();
+        var lookup = (IJobLookup)client.Provider;
+        var before = await lookup.FindSubmittedAsync(request, DateTimeOffset.UtcNow, client.Log, CancellationToken.None);
+
+        var job = await client.Provider.SubmitAsync(request, client.Log, CancellationToken.None);
+        var found = await lookup.FindSubmittedAsync(request, DateTimeOffset.UtcNow, client.Log, CancellationToken.None);
+        var otherAttempt = await lookup.FindSubmittedAsync(request with { SubmitKey = key + "x" }, DateTimeOffset.UtcNow, client.Log, CancellationToken.None);
+
+        Assert.Null(before);
+        Assert.Equal(ComfyUIClient.PromptIdFor(request), job.JobId);
+        Assert.True(Guid.TryParse(job.JobId, out _));
+        Assert.Equal(job, found);
+        Assert.Null(otherAttempt);
+        Assert.Single(Comfy.CallsFor(marker), c => c.Kind == "prompt");
+    }
+
+    [Fact]
+    public void PromptIdFor_SameKey_StableAndDistinctPerKey()
+    {
+        var request = new ProviderJobRequest("txt2img", [], SubmitKey: "task/0:1");
+
+        Assert.Equal(ComfyUIClient.PromptIdFor(request), ComfyUIClient.PromptIdFor(request with { Input = new JsonObject { ["x"] = 1 } }));
+        Assert.NotEqual(ComfyUIClient.PromptIdFor(request), ComfyUIClient.PromptIdFor(request with { SubmitKey = "task/0:2" }));
+        Assert.Null(ComfyUIClient.PromptIdFor(request with { SubmitKey = null }));
+    }
+
     private static async Task<ProviderJob> SubmitAsync(TestClient client, string marker, JsonObject? graph = null) =>
         await client.Provider.SubmitAsync(
             new ProviderJobRequest("txt2img", new JsonObject { ["prompt"] = FakeComfyUIServer.Mark(graph ?? ComfyUITestGraphs.TextToImage(), marker) }),

@@ -488,6 +488,83 @@ public sealed class ReplicateClientTests(FakeReplicateFixture fixture) : IClassF
         Assert.All(calls.Where(c => c.Kind == "get"), c => Assert.Equal(string.Empty, c.Body));
     }
 
+    [Fact]
+    public async Task FindSubmittedAsync_PredictionOfSameModelAndInput_ReturnsItWithoutCreating()
+    {
+        var model = FakeReplicateFixture.NewModel();
+        using var client = Client();
+        var since = DateTimeOffset.UtcNow;
+        var input = new JsonObject { ["prompt"] = "a lookup " + Guid.NewGuid().ToString("N"), ["image"] = "data:image/png;base64,AAAA" };
+        var created = await client.Provider.SubmitAsync(new ProviderJobRequest(model, input), client.Log, CancellationToken.None);
+
+        var found = await ((IJobLookup)client.Provider).FindSubmittedAsync(new ProviderJobRequest(model, (JsonObject)input.DeepClone()), since, client.Log, CancellationToken.None);
+
+        Assert.Equal(created, found);
+        Assert.Single(Fake.Calls(model), c => c.Kind == "create");
+        Assert.Contains(Fake.Calls("list"), c => c.Headers["Authorization"] == "Bearer " + Fake.ApiToken);
+    }
+
+    [Fact]
+    public async Task FindSubmittedAsync_OtherInputOrModelOrOlder_ReturnsNull()
+    {
+        var model = FakeReplicateFixture.NewModel();
+        using var client = Client();
+        var input = new JsonObject { ["prompt"] = "a lookup " + Guid.NewGuid().ToString("N") };
+        await client.Provider.SubmitAsync(new ProviderJobRequest(model, input), client.Log, CancellationToken.None);
+        var lookup = (IJobLookup)client.Provider;
+
+        var otherInput = await lookup.FindSubmittedAsync(new ProviderJobRequest(model, new JsonObject { ["prompt"] = "something else" }), DateTimeOffset.UtcNow.AddMinutes(-1), client.Log, CancellationToken.None);
+        var otherModel = await lookup.FindSubmittedAsync(new ProviderJobRequest(FakeReplicateFixture.NewModel(), (JsonObject)input.DeepClone()), DateTimeOffset.UtcNow.AddMinutes(-1), client.Log, CancellationToken.None);
+        var later = await lookup.FindSubmittedAsync(new ProviderJobRequest(model, (JsonObject)input.DeepClone()), DateTimeOffset.UtcNow + ReplicateClient.LookupSkew + TimeSpan.FromMinutes(1), client.Log, CancellationToken.None);
+
+        Assert.Null(otherInput);
+        Assert.Null(otherModel);
+        Assert.Null(later);
+    }
+
+    [Fact]
+    public async Task FindSubmittedAsync_TwoIdenticalPredictions_ReturnsNullAsAmbiguous()
+    {
+        var model = FakeReplicateFixture.NewModel();
+        using var client = Client();
+        var input = new JsonObject { ["prompt"] = "twice " + Guid.NewGuid().ToString("N") };
+        await client.Provider.SubmitAsync(new ProviderJobRequest(model, input), client.Log, CancellationToken.None);
+        await client.Provider.SubmitAsync(new ProviderJobRequest(model, input), client.Log, CancellationToken.None);
+
+        var found = await ((IJobLookup)client.Provider).FindSubmittedAsync(new ProviderJobRequest(model, input), DateTimeOffset.UtcNow.AddMinutes(-1), client.Log, CancellationToken.None);
+
+        Assert.Null(found);
+    }
+
+    [Fact]
+    public async Task FindSubmittedAsync_MatchBeyondFirstPage_FollowsNextLinks()
+    {
+        var model = FakeReplicateFixture.NewModel();
+        using var client = Client();
+        var since = DateTimeOffset.UtcNow;
+        var input = new JsonObject { ["prompt"] = "paged " + Guid.NewGuid().ToString("N") };
+        var created = await client.Provider.SubmitAsync(new ProviderJobRequest(model, input), client.Log, CancellationToken.None);
+        var noise = FakeReplicateFixture.NewModel();
+        for (var i = 0; i < FakeReplicateServer.ListPageSize + 5; i++)
+        {
+            await client.Provider.SubmitAsync(new ProviderJobRequest(noise, new JsonObject { ["n"] = i }), client.Log, CancellationToken.None);
+        }
+
+        var found = await ((IJobLookup)client.Provider).FindSubmittedAsync(new ProviderJobRequest(model, input), since, client.Log, CancellationToken.None);
+
+        Assert.Equal(created.JobId, found?.JobId);
+    }
+
+    [Theory]
+    [InlineData("""{"a":1,"b":"x"}""", """{"a":1,"b":"x","c":true}""", true)]
+    [InlineData("""{"a":1}""", """{"a":2}""", false)]
+    [InlineData("""{"img":"data:image/png;base64,AAAA"}""", """{"img":"https://replicate.delivery/x.png"}""", true)]
+    [InlineData("""{"img":"data:image/png;base64,AAAA"}""", """{}""", false)]
+    [InlineData("""{"a":null}""", """{}""", true)]
+    [InlineData("""{"a":[1,2]}""", """{"a":[2,1]}""", false)]
+    public void InputMatches_Table_ComparesOurMembers(string ours, string theirs, bool expected) =>
+        Assert.Equal(expected, ReplicateClient.InputMatches(JsonNode.Parse(ours)!.AsObject(), JsonNode.Parse(theirs)!.AsObject()));
+
     private static async Task<ProviderJobStatus> PollUntilDoneAsync(TestClient client, ProviderJob job)
     {
         for (var i = 0; i < 50; i++)
