@@ -5,12 +5,14 @@ namespace TaskFunctions.SelfHost;
 
 /// <summary>
 /// One concise Information line per API request (method, route template or path, status, elapsed ms, task id when
-/// the route has one); health probes at Debug. The Durable sidecar's gRPC traffic (not under /api) is not logged.
+/// the route has one); health probes and the docs page's files at Debug. The Durable sidecar's gRPC traffic (not under
+/// /api) is not logged.
 /// </summary>
 public sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<RequestLogMiddleware> logger)
 {
     private const string ApiPrefix = "/api";
     private const string HealthPath = "/api/health";
+    private const string DocsPath = "/api/docs";
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -48,6 +50,13 @@ public sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<R
             return;
         }
 
+        // One page view fetches a dozen files: not worth a line each at Information.
+        if (request.Path.StartsWithSegments(DocsPath, StringComparison.OrdinalIgnoreCase))
+        {
+            DocsRequest(logger, request.Method, request.Path.Value ?? DocsPath, status, elapsedMs);
+            return;
+        }
+
         // The template keeps lines short and groupable; the path shows what routing did not match.
         var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } template
             ? "/" + template.TrimStart('/')
@@ -70,4 +79,7 @@ public sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<R
 
     [LoggerMessage(EventId = 9003, Level = LogLevel.Debug, Message = "{Method} /api/health {StatusCode} {ElapsedMs} ms")]
     private static partial void HealthRequest(ILogger logger, string method, int statusCode, long elapsedMs);
+
+    [LoggerMessage(EventId = 9004, Level = LogLevel.Debug, Message = "{Method} {Path} {StatusCode} {ElapsedMs} ms")]
+    private static partial void DocsRequest(ILogger logger, string method, string path, int statusCode, long elapsedMs);
 }

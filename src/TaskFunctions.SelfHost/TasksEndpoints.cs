@@ -31,6 +31,8 @@ public static class TasksEndpoints
 
         app.MapGet("/api/health", (HttpContext context, HealthApi health) => health.CheckAsync(context.RequestAborted));
         app.MapGet("/api/openapi.json", () => ApiResult.Json(StatusCodes.Status200OK, OpenApiDocumentBuilder.BuildUtf8()));
+        app.MapGet("/api/docs", (HttpRequest r) => ApiDocs.Serve(r, asset: null));
+        app.MapGet("/api/docs/{*asset}", (HttpRequest r, string? asset) => ApiDocs.Serve(r, asset));
         return app;
     }
 }

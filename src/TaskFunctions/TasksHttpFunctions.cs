@@ -72,6 +72,14 @@ public sealed class TasksHttpFunctions(TasksApi api, HealthApi health)
     public IActionResult OpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>
         ApiResult.Json(StatusCodes.Status200OK, OpenApiDocumentBuilder.BuildUtf8());
 
+    [Function("Docs")]
+    public IActionResult Docs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs")] HttpRequest request) =>
+        ApiDocs.Serve(request, asset: null);
+
+    [Function("DocsAsset")]
+    public IActionResult DocsAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs/{*asset}")] HttpRequest request, string? asset) =>
+        ApiDocs.Serve(request, asset);
+
     [Function("Health")]
     public async Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
         await health.CheckAsync(request.HttpContext.RequestAborted);

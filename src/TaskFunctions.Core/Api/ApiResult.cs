@@ -31,6 +31,12 @@ public sealed class ApiResult : IResult, IActionResult
     /// <summary>A JSON answer from already-serialized UTF-8 bytes.</summary>
     public static ApiResult Json(int statusCode, byte[] utf8Json) => new(statusCode, utf8Json, "application/json");
 
+    /// <summary>A non-JSON answer (a page, a script, an image) from bytes already in memory.</summary>
+    public static ApiResult Content(int statusCode, byte[] body, string contentType) => new(statusCode, body, contentType);
+
+    /// <summary>An answer without a body, e.g. 304 Not Modified (headers via <see cref="WithHeader"/>).</summary>
+    public static ApiResult Empty(int statusCode) => new(statusCode, null, null);
+
     /// <summary>A JSON answer serialized with the given options.</summary>
     public static ApiResult Json<T>(int statusCode, T value, JsonSerializerOptions options) =>
         new(statusCode, JsonSerializer.SerializeToUtf8Bytes(value, options), "application/json");

@@ -35,6 +35,8 @@ public sealed class FunctionsMetadataTests
         { "CancelGenerationTask", "post", "v1/tasks/generation/{task_id}/cancel" },
         { "Health", "get", "health" },
         { "OpenApiDocument", "get", "openapi.json" },
+        { "Docs", "get", "docs" },
+        { "DocsAsset", "get", "docs/{*asset}" },
     };
 
     [Theory]

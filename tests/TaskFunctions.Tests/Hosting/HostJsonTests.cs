@@ -41,8 +41,40 @@ public sealed class HostJsonTests
     }
 
     [Fact]
+    public void HostJsonLogging_LogLevels_KeepInternalsAtWarningAndOursAtInformation()
+    {
+        var levels = LogLevels(JsonNode.Parse(File.ReadAllText(RootHostJson))!["logging"]!["logLevel"]!);
+
+        Assert.Equal("Warning", levels["default"]);
+        Assert.Equal("Information", levels["Function"]);
+        Assert.Equal("Information", levels["TaskFunctions"]);
+        foreach (var internals in new[] { "Microsoft", "System", "Azure", "DurableTask", "Microsoft.DurableTask", "Grpc", "Host.Triggers.DurableTask" })
+        {
+            Assert.Equal("Warning", levels[internals]);
+        }
+    }
+
+    [Fact]
+    public void HostJsonLogging_SelfHostLogLevels_AreTheSameInTheFunctionsHost()
+    {
+        var hostJson = LogLevels(JsonNode.Parse(File.ReadAllText(RootHostJson))!["logging"]!["logLevel"]!);
+        var appSettings = Path.Combine(RepositoryPaths.Root, "src", "TaskFunctions.SelfHost", "appsettings.json");
+        var selfHost = LogLevels(JsonNode.Parse(File.ReadAllText(appSettings))!["Logging"]!["LogLevel"]!);
+
+        foreach (var (category, level) in selfHost)
+        {
+            Assert.True(hostJson.TryGetValue(category, out var functionsLevel), $"host.json has no level for '{category}'");
+            Assert.Equal((category, level), (category, functionsLevel));
+        }
+    }
+
+    [Fact]
     public void HostJsonSettings_HubSettingMissing_Throws()
     {
         Assert.Throws<InvalidOperationException>(() => HostJsonSettings.Load(RootHostJson, _ => null));
     }
+
+    /// <summary>Category → level; category names compare case-insensitively, as logging filters match them.</summary>
+    private static Dictionary<string, string> LogLevels(JsonNode section) =>
+        section.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
 }
