@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TaskFunctions.Core.Api;
 using TaskFunctions.SelfHost.Durable;
 using TaskFunctions.Tests.Infrastructure;
 
@@ -37,7 +38,7 @@ public sealed class HostJsonTests
         Assert.Equal(durable["maxConcurrentOrchestratorFunctions"]!.GetValue<int>(), settings.MaxConcurrentOrchestratorFunctions);
         Assert.Equal(TimeSpan.FromMinutes(5), settings.WorkItemQueueVisibilityTimeout);
         Assert.Equal(TimeSpan.FromMinutes(5), settings.ControlQueueVisibilityTimeout);
-        Assert.Equal("api", json["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
+        Assert.Equal(ApiRoutes.Prefix, json["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
     }
 
     [Fact]
