@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Routing;
+using TaskFunctions.Core.Api;
 
 namespace TaskFunctions.SelfHost;
 
@@ -10,9 +11,9 @@ namespace TaskFunctions.SelfHost;
 /// </summary>
 public sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<RequestLogMiddleware> logger)
 {
-    private const string ApiPrefix = "/api";
-    private const string HealthPath = "/api/health";
-    private const string DocsPath = "/api/docs";
+    private const string ApiPrefix = "/" + ApiRoutes.Prefix;
+    private const string HealthPath = ApiPrefix + "/" + ApiRoutes.HealthProbe;
+    private const string DocsPath = ApiPrefix + "/" + ApiRoutes.DocsPage;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -57,8 +58,10 @@ public sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<R
             return;
         }
 
-        // The template keeps lines short and groupable; the path shows what routing did not match.
-        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } template
+        // The template keeps lines short and groupable; the path shows what routing did not match (the fallback's
+        // catch-all template would hide it).
+        var endpoint = context.GetEndpoint() as RouteEndpoint;
+        var route = endpoint?.RoutePattern.RawText is { } template && endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName != ApiRoutes.NotFound.Name
             ? "/" + template.TrimStart('/')
             : request.Path.Value ?? string.Empty;
         if (context.GetRouteValue("task_id") is string taskId)

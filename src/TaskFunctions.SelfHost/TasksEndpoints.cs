@@ -4,35 +4,42 @@ using TaskFunctions.Core.OpenApi;
 
 namespace TaskFunctions.SelfHost;
 
-/// <summary>Maps the seed's routes onto Core's handlers (the Functions app maps the same ones as triggers).</summary>
+/// <summary>Maps every route of <see cref="ApiRoutes"/> onto its Core handler (the Functions app declares the same ones as triggers).</summary>
 public static class TasksEndpoints
 {
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var tasks = app.MapGroup("/api/v1/tasks");
+        foreach (var route in ApiRoutes.All)
+        {
+            // ASP.NET Core's precedence puts literals before parameters and the fallback's catch-all after everything,
+            // whatever the order of mapping.
+            var pattern = "/" + ApiRoutes.Prefix + "/" + route.Template;
+            var handler = Handler(route);
+            var endpoint = route.Method is { } method ? app.MapMethods(pattern, [method], handler) : app.Map(pattern, handler);
+            endpoint.WithName(route.Name);
+        }
 
-        // Literal "generation" routes are more specific than "{task_id}", so routing prefers them.
-        tasks.MapPost("/generation", (HttpRequest r, TasksApi api, DurableTaskClient c) => api.CreateAsync(r, c, generationRoute: true));
-        tasks.MapGet("/generation", (HttpRequest r, TasksApi api) => api.ListAsync(r, generationRoute: true));
-        tasks.MapGet("/generation/{task_id}", (HttpRequest r, string task_id, TasksApi api) => api.GetAsync(r, task_id, generationRoute: true));
-        tasks.MapPut("/generation/{task_id}", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.UpdateAsync(r, task_id, c, generationRoute: true));
-        tasks.MapPost("/generation/{task_id}/cancel", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.CancelAsync(r, task_id, c, generationRoute: true));
-
-        tasks.MapPost("/", (HttpRequest r, TasksApi api, DurableTaskClient c) => api.CreateAsync(r, c, generationRoute: false));
-        tasks.MapGet("/", (HttpRequest r, TasksApi api) => api.ListAsync(r, generationRoute: false));
-        tasks.MapGet("/{task_id}", (HttpRequest r, string task_id, TasksApi api) => api.GetAsync(r, task_id, generationRoute: false));
-        tasks.MapPut("/{task_id}", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.UpdateAsync(r, task_id, c, generationRoute: false));
-        tasks.MapDelete("/{task_id}", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.DeleteAsync(r, task_id, c));
-        tasks.MapPost("/{task_id}/cancel", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.CancelAsync(r, task_id, c, generationRoute: false));
-        tasks.MapGet("/{task_id}/webhook", (HttpRequest r, string task_id, TasksApi api) => api.GetWebhookAsync(r, task_id));
-        tasks.MapGet("/{task_id}/files/{*path}", (HttpRequest r, string task_id, string? path, TasksApi api) => api.GetFileAsync(r, task_id, path));
-        tasks.MapPost("/{task_id}/cleanup", (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.CleanupAsync(r, task_id, c));
-
-        app.MapGet("/api/health", (HttpContext context, HealthApi health) => health.CheckAsync(context.RequestAborted));
-        app.MapGet("/api/openapi.json", () => ApiResult.Json(StatusCodes.Status200OK, OpenApiDocumentBuilder.BuildUtf8()));
-        app.MapGet("/api/docs", (HttpRequest r) => ApiDocs.Serve(r, asset: null));
-        app.MapGet("/api/docs/{*asset}", (HttpRequest r, string? asset) => ApiDocs.Serve(r, asset));
         return app;
     }
+
+    /// <summary>The Core handler of a route, given the route itself as its description.</summary>
+    private static Delegate Handler(ApiRoute route) => route.Operation switch
+    {
+        ApiOperation.CreateTask => (HttpRequest r, TasksApi api, DurableTaskClient c) => api.CreateAsync(r, c, route),
+        ApiOperation.ListTasks => (HttpRequest r, TasksApi api) => api.ListAsync(r, route),
+        ApiOperation.GetTask => (HttpRequest r, string task_id, TasksApi api) => api.GetAsync(r, task_id, route),
+        ApiOperation.UpdateTask => (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.UpdateAsync(r, task_id, c, route),
+        ApiOperation.DeleteTask => (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.DeleteAsync(r, task_id, c, route),
+        ApiOperation.CancelTask => (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.CancelAsync(r, task_id, c, route),
+        ApiOperation.CleanupTask => (HttpRequest r, string task_id, TasksApi api, DurableTaskClient c) => api.CleanupAsync(r, task_id, c, route),
+        ApiOperation.GetTaskWebhook => (HttpRequest r, string task_id, TasksApi api) => api.GetWebhookAsync(r, task_id, route),
+        ApiOperation.GetTaskFile => (HttpRequest r, string task_id, string? path, TasksApi api) => api.GetFileAsync(r, task_id, path, route),
+        ApiOperation.Health => (HttpContext context, HealthApi health) => health.CheckAsync(context.RequestAborted),
+        ApiOperation.OpenApiDocument => () => ApiResult.Json(StatusCodes.Status200OK, OpenApiDocumentBuilder.BuildUtf8()),
+        ApiOperation.Docs when route.Template == ApiRoutes.DocsPage => (HttpRequest r) => ApiDocs.Serve(r, asset: null),
+        ApiOperation.Docs => (HttpRequest r, string? asset) => ApiDocs.Serve(r, asset),
+        ApiOperation.NotFound => (HttpRequest r, string? path) => NotFoundApi.Answer(r, path),
+        _ => throw new InvalidOperationException($"Route {route.Name} has no handler for {route.Operation}."),
+    };
 }

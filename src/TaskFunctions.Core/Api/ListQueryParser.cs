@@ -11,9 +11,11 @@ public static class ListQueryParser
     /// <summary>Page size when <c>limit</c> is absent (the seed's default).</summary>
     public const int DefaultLimit = 100;
 
-    public static (TaskListQuery Query, List<ValidationErrorItem> Errors) Parse(IQueryCollection query, bool generationRoute, int maxLimit)
+    /// <summary>The generation family fixes task_type to GENERATION and adds the workflow_id filter.</summary>
+    public static (TaskListQuery Query, List<ValidationErrorItem> Errors) Parse(IQueryCollection query, TaskRouteFamily family, int maxLimit)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var generationRoute = family == TaskRouteFamily.Generation;
         var errors = new List<ValidationErrorItem>();
         var skip = ParseInt(query, "skip", 0, errors);
         var limit = ParseInt(query, "limit", DefaultLimit, errors);

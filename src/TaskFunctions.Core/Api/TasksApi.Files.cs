@@ -18,14 +18,14 @@ public sealed partial class TasksApi
     /// Content-Length and single-range support; tenancy as every id route (another tenant's task is 404). A path that
     /// could leave the prefix, a cleaned-up task and a missing file are 404.
     /// </summary>
-    public async Task<TaskFileResult> GetFileAsync(HttpRequest request, string taskId, string? path)
+    public async Task<TaskFileResult> GetFileAsync(HttpRequest request, string taskId, string? path, ApiRoute route)
     {
         ArgumentNullException.ThrowIfNull(request);
         TaskFileResult? file = null;
         var answer = await Guard(request, async caller =>
         {
             var ct = request.HttpContext.RequestAborted;
-            var (found, error) = await FindAsync(taskId, caller, generationRoute: false, ct);
+            var (found, error) = await FindAsync(taskId, caller, route, ct);
             if (error is not null)
             {
                 return error;

@@ -30,39 +30,39 @@ public sealed partial class TasksApi(
     TimeProvider time,
     ILogger<TasksApi> logger)
 {
-    public Task<ApiResult> CreateAsync(HttpRequest request, DurableTaskClient client, bool generationRoute) =>
-        Guard(request, caller => CreateCoreAsync(request, caller, client, generationRoute));
+    public Task<ApiResult> CreateAsync(HttpRequest request, DurableTaskClient client, ApiRoute route) =>
+        Guard(request, caller => CreateCoreAsync(request, caller, client, route));
 
-    public Task<ApiResult> ListAsync(HttpRequest request, bool generationRoute) =>
-        Guard(request, caller => ListCoreAsync(request, caller, generationRoute));
+    public Task<ApiResult> ListAsync(HttpRequest request, ApiRoute route) =>
+        Guard(request, caller => ListCoreAsync(request, caller, route));
 
-    public Task<ApiResult> GetAsync(HttpRequest request, string taskId, bool generationRoute) =>
+    public Task<ApiResult> GetAsync(HttpRequest request, string taskId, ApiRoute route) =>
         Guard(request, async caller =>
         {
-            var (task, error) = await FindAsync(taskId, caller, generationRoute, request.HttpContext.RequestAborted);
+            var (task, error) = await FindAsync(taskId, caller, route, request.HttpContext.RequestAborted);
             return error ?? ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(task!.Document));
         });
 
     /// <summary>Where the delivery of the task's terminal-state webhook stands (attempts, last answer, delivered or not).</summary>
-    public Task<ApiResult> GetWebhookAsync(HttpRequest request, string taskId) =>
+    public Task<ApiResult> GetWebhookAsync(HttpRequest request, string taskId, ApiRoute route) =>
         Guard(request, async caller =>
         {
-            var (task, error) = await FindAsync(taskId, caller, generationRoute: false, request.HttpContext.RequestAborted);
+            var (task, error) = await FindAsync(taskId, caller, route, request.HttpContext.RequestAborted);
             return error ?? ApiResult.Json(StatusCodes.Status200OK, WebhookStatusJson.Serialize(task!.Document));
         });
 
     /// <summary>PUT; a status moved to a terminal one signals the workflow like a cancel (it stops and sends the webhook).</summary>
-    public Task<ApiResult> UpdateAsync(HttpRequest request, string taskId, DurableTaskClient client, bool generationRoute) =>
-        Guard(request, caller => UpdateCoreAsync(request, caller, taskId, client, generationRoute));
+    public Task<ApiResult> UpdateAsync(HttpRequest request, string taskId, DurableTaskClient client, ApiRoute route) =>
+        Guard(request, caller => UpdateCoreAsync(request, caller, taskId, client, route));
 
-    public Task<ApiResult> CancelAsync(HttpRequest request, string taskId, DurableTaskClient client, bool generationRoute) =>
-        Guard(request, caller => CancelCoreAsync(request, caller, taskId, client, generationRoute));
+    public Task<ApiResult> CancelAsync(HttpRequest request, string taskId, DurableTaskClient client, ApiRoute route) =>
+        Guard(request, caller => CancelCoreAsync(request, caller, taskId, client, route));
 
-    public Task<ApiResult> CleanupAsync(HttpRequest request, string taskId, DurableTaskClient client) =>
-        Guard(request, caller => CleanupCoreAsync(request, caller, taskId, client));
+    public Task<ApiResult> CleanupAsync(HttpRequest request, string taskId, DurableTaskClient client, ApiRoute route) =>
+        Guard(request, caller => CleanupCoreAsync(request, caller, taskId, client, route));
 
-    public Task<ApiResult> DeleteAsync(HttpRequest request, string taskId, DurableTaskClient client) =>
-        Guard(request, caller => DeleteCoreAsync(request, caller, taskId, client));
+    public Task<ApiResult> DeleteAsync(HttpRequest request, string taskId, DurableTaskClient client, ApiRoute route) =>
+        Guard(request, caller => DeleteCoreAsync(request, caller, taskId, client, route));
 
     private async Task<ApiResult> Guard(HttpRequest request, Func<CallerIdentity, Task<ApiResult>> handler)
     {
@@ -103,7 +103,7 @@ public sealed partial class TasksApi(
         }
     }
 
-    private async Task<ApiResult> CreateCoreAsync(HttpRequest request, CallerIdentity caller, DurableTaskClient client, bool generationRoute)
+    private async Task<ApiResult> CreateCoreAsync(HttpRequest request, CallerIdentity caller, DurableTaskClient client, ApiRoute route)
     {
         var ct = request.HttpContext.RequestAborted;
         var (body, bodyError) = await RequestBody.ReadJsonAsync(request, options.Value.MaxBodyBytes, ct);
@@ -112,7 +112,7 @@ public sealed partial class TasksApi(
             return bodyError;
         }
 
-        var parsed = TaskRequestParser.ParseCreate(body.Span, generationRoute ? TaskType.GENERATION : null);
+        var parsed = TaskRequestParser.ParseCreate(body.Span, route.OnlyKind);
         if (!parsed.IsValid)
         {
             return ApiResult.Validation(parsed.Errors);
@@ -188,9 +188,9 @@ public sealed partial class TasksApi(
         return ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(TaskJson.DeserializeDocument(stored.Document)));
     }
 
-    private async Task<ApiResult> ListCoreAsync(HttpRequest request, CallerIdentity caller, bool generationRoute)
+    private async Task<ApiResult> ListCoreAsync(HttpRequest request, CallerIdentity caller, ApiRoute route)
     {
-        var (query, errors) = ListQueryParser.Parse(request.Query, generationRoute, options.Value.MaxListLimit);
+        var (query, errors) = ListQueryParser.Parse(request.Query, route.Family, options.Value.MaxListLimit);
         if (errors.Count > 0)
         {
             return ApiResult.Validation(errors);
@@ -228,7 +228,7 @@ public sealed partial class TasksApi(
         return ApiResult.Json(StatusCodes.Status200OK, buffer.ToArray());
     }
 
-    private async Task<ApiResult> UpdateCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, DurableTaskClient client, bool generationRoute)
+    private async Task<ApiResult> UpdateCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, DurableTaskClient client, ApiRoute route)
     {
         var ct = request.HttpContext.RequestAborted;
 
@@ -239,13 +239,13 @@ public sealed partial class TasksApi(
             return bodyError;
         }
 
-        var (found, error) = await FindAsync(taskId, caller, generationRoute, ct);
+        var (found, error) = await FindAsync(taskId, caller, route, ct);
         if (error is not null)
         {
             return error;
         }
 
-        var parsed = TaskRequestParser.ParseUpdate(found!.Document.TaskType, body.Span, generationRoute);
+        var parsed = TaskRequestParser.ParseUpdate(found!.Document.TaskType, body.Span, route.Family);
         if (!parsed.IsValid)
         {
             return ApiResult.Validation(parsed.Errors);
@@ -288,10 +288,10 @@ public sealed partial class TasksApi(
         return refusal ?? ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(result.Document));
     }
 
-    private async Task<ApiResult> CancelCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, DurableTaskClient client, bool generationRoute)
+    private async Task<ApiResult> CancelCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, DurableTaskClient client, ApiRoute route)
     {
         var ct = request.HttpContext.RequestAborted;
-        var (found, error) = await FindAsync(taskId, caller, generationRoute, ct);
+        var (found, error) = await FindAsync(taskId, caller, route, ct);
         if (error is not null)
         {
             return error;
@@ -312,10 +312,10 @@ public sealed partial class TasksApi(
         return ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(result.Document));
     }
 
-    private async Task<ApiResult> CleanupCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, DurableTaskClient client)
+    private async Task<ApiResult> CleanupCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, DurableTaskClient client, ApiRoute route)
     {
         var ct = request.HttpContext.RequestAborted;
-        var (found, error) = await FindAsync(taskId, caller, generationRoute: false, ct);
+        var (found, error) = await FindAsync(taskId, caller, route, ct);
         if (error is not null)
         {
             return error;
@@ -353,10 +353,10 @@ public sealed partial class TasksApi(
         return ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(result.Document));
     }
 
-    private async Task<ApiResult> DeleteCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, DurableTaskClient client)
+    private async Task<ApiResult> DeleteCoreAsync(HttpRequest request, CallerIdentity caller, string taskId, DurableTaskClient client, ApiRoute route)
     {
         var ct = request.HttpContext.RequestAborted;
-        var (found, error) = await FindAsync(taskId, caller, generationRoute: false, ct);
+        var (found, error) = await FindAsync(taskId, caller, route, ct);
         if (error is not null)
         {
             return error;
@@ -481,7 +481,7 @@ public sealed partial class TasksApi(
         }
     }
 
-    private async Task<(FoundTask? Task, ApiResult? Error)> FindAsync(string taskId, CallerIdentity caller, bool generationRoute, CancellationToken ct)
+    private async Task<(FoundTask? Task, ApiResult? Error)> FindAsync(string taskId, CallerIdentity caller, ApiRoute route, CancellationToken ct)
     {
         if (!Guid.TryParse(taskId, out var parsed))
         {
@@ -492,7 +492,7 @@ public sealed partial class TasksApi(
         }
 
         var stored = await store.GetAsync(parsed.ToString("D"), ct);
-        if (stored is null || !caller.CanAccessTenant(stored.Tenant) || (generationRoute && stored.TaskType != TaskType.GENERATION))
+        if (stored is null || !caller.CanAccessTenant(stored.Tenant) || (route.OnlyKind is { } onlyKind && stored.TaskType != onlyKind))
         {
             return (null, NotFound());
         }

@@ -5,7 +5,7 @@ using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.OpenApi;
 
-/// <summary>The <c>paths</c> object: the seed's /api/v1/tasks routes (plus include_deleted), the file download and /api/health.</summary>
+/// <summary>The <c>paths</c> object: every route of <see cref="ApiRoutes"/> but the document itself and the fallback.</summary>
 /// <remarks>
 /// Bodies and responses reference components only, and the kind lists come from <see cref="TaskKinds"/>, so a new
 /// kind appears in every anyOf without touching this file.
@@ -15,94 +15,97 @@ internal static class OpenApiPaths
     /// <summary>Name of the bearer security scheme, as the seed calls it.</summary>
     public const string SecurityScheme = "HTTPBearer";
 
-    private const string Tasks = "/api/v1/tasks";
     private const string TasksTag = "Tasks";
 
-    public static JsonObject Build() => new()
+    /// <summary>The paths and methods of <see cref="ApiRoutes.All"/>, in its order, each route described below.</summary>
+    public static JsonObject Build()
     {
-        [Tasks + "/"] = new JsonObject
+        var paths = new JsonObject();
+        foreach (var route in ApiRoutes.All)
         {
-            ["post"] = Operation(
-                "createTask", "Create task", "Create and start a new task; task_type selects the kind.",
-                [], Body(AnyOfKinds(TaskKinds.CreateType, discriminated: true)), AnyOfKinds(TaskKinds.PublicType, discriminated: true),
-                TaskErrors.None),
-            ["get"] = Operation(
-                "listTasks", "List tasks", "List tasks, newest first, with optional filtering and pagination.",
-                ListParameters(generationRoute: false), null, ArrayOf(AnyOfKinds(TaskKinds.PublicType, discriminated: true)),
-                TaskErrors.None),
-        },
-        [Tasks + "/generation"] = new JsonObject
-        {
-            ["post"] = Operation(
-                "createGenerationTask", "Create generation task", "Create and start a GENERATION task.",
-                [], Body(ModelSchemaGenerator.Ref(typeof(CreateGenerationTask))), ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
-                TaskErrors.None),
-            ["get"] = Operation(
-                "listGenerationTasks", "List generation tasks", "List GENERATION tasks, newest first, with optional filtering and pagination.",
-                ListParameters(generationRoute: true), null, ArrayOf(ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic))),
-                TaskErrors.None),
-        },
-        [Tasks + "/generation/{task_id}"] = new JsonObject
-        {
-            ["get"] = Operation(
-                "getGenerationTask", "Get generation task", "Get a GENERATION task by id.",
-                [TaskIdParameter()], null, ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
-                TaskErrors.NotFound),
-            ["put"] = Operation(
-                "updateGenerationTask", "Update generation task", "Update a GENERATION task; only the fields present in the body are applied.",
-                [TaskIdParameter()], Body(ModelSchemaGenerator.Ref(typeof(GenerationTaskUpdate))), ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
-                TaskErrors.NotFoundOrConflict),
-        },
-        [Tasks + "/generation/{task_id}/cancel"] = new JsonObject
-        {
-            ["post"] = Operation(
-                "cancelGenerationTask", "Cancel generation task", "Cancel a pending or running GENERATION task.",
-                [TaskIdParameter()], null, ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
-                TaskErrors.NotFoundOrConflict),
-        },
-        [Tasks + "/{task_id}"] = new JsonObject
-        {
-            ["get"] = Operation(
-                "getTask", "Get task", "Get a task by id.",
-                [TaskIdParameter()], null, AnyOfKinds(TaskKinds.PublicType, discriminated: true),
-                TaskErrors.NotFound),
-            ["put"] = Operation(
-                "updateTask", "Update task", "Update a task; the stored task's kind selects the schema and only the fields present are applied.",
-                [TaskIdParameter()], Body(AnyOfKinds(TaskKinds.PublicUpdateType, discriminated: false)), AnyOfKinds(TaskKinds.PublicType, discriminated: true),
-                TaskErrors.NotFoundOrConflict),
-            ["delete"] = Operation(
-                "deleteTask", "Delete task", "Delete a task record and permanently remove its files.",
-                [TaskIdParameter()], null, AnyOfKinds(TaskKinds.PublicType, discriminated: true),
-                TaskErrors.NotFound),
-        },
-        [Tasks + "/{task_id}/cancel"] = new JsonObject
-        {
-            ["post"] = Operation(
-                "cancelTask", "Cancel task", "Cancel a pending or running task.",
-                [TaskIdParameter()], null, AnyOfKinds(TaskKinds.PublicType, discriminated: true),
-                TaskErrors.NotFoundOrConflict),
-        },
-        [Tasks + "/{task_id}/cleanup"] = new JsonObject
-        {
-            ["post"] = Operation(
-                "cleanupTask", "Cleanup task", "Mark a task deleted and permanently remove its files; the record stays for audit.",
-                [TaskIdParameter()], null, AnyOfKinds(TaskKinds.PublicType, discriminated: true),
-                TaskErrors.NotFound),
-        },
-        [Tasks + "/{task_id}/webhook"] = new JsonObject
-        {
-            ["get"] = Operation(
-                "getTaskWebhook", "Get webhook delivery", "Where the delivery of the task's terminal-state webhook stands: attempts, the receiver's last answer, delivered, failed (attempts exhausted), gone (410) or refused (target not allowed).",
-                [TaskIdParameter()], null, WebhookStatusSchema(), TaskErrors.NotFound),
-        },
-        [Tasks + "/{task_id}/files/{path}"] = new JsonObject
-        {
-            ["get"] = TaskFile(),
-        },
-        ["/api/health"] = new JsonObject
-        {
-            ["get"] = Health(),
-        },
+            if (Describe(route) is not { } operation)
+            {
+                continue;
+            }
+
+            var path = DocumentedPath(route);
+            if (paths[path] is not JsonObject item)
+            {
+                item = [];
+                paths[path] = item;
+            }
+
+            item[route.Method!.ToLowerInvariant()] = operation;
+        }
+
+        return paths;
+    }
+
+    /// <summary>
+    /// <c>/api/</c> + the template, a catch-all written as a plain parameter; the collection routes as the seed spells
+    /// them, with FastAPI's trailing slash (both hosts route either spelling).
+    /// </summary>
+    private static string DocumentedPath(ApiRoute route) =>
+        "/" + ApiRoutes.Prefix + "/" + route.Template.Replace("{*", "{", StringComparison.Ordinal) + (route.Template == ApiRoutes.Tasks ? "/" : string.Empty);
+
+    /// <summary>The operation object of a route; null for the routes the document leaves out (itself and the fallback).</summary>
+    private static JsonObject? Describe(ApiRoute route) => (route.Operation, route.Family) switch
+    {
+        (ApiOperation.CreateTask, TaskRouteFamily.Tasks) => Operation(
+            "createTask", "Create task", "Create and start a new task; task_type selects the kind.",
+            [], Body(AnyOfKinds(TaskKinds.CreateType, discriminated: true)), AnyOfKinds(TaskKinds.PublicType, discriminated: true),
+            TaskErrors.None),
+        (ApiOperation.ListTasks, TaskRouteFamily.Tasks) => Operation(
+            "listTasks", "List tasks", "List tasks, newest first, with optional filtering and pagination.",
+            ListParameters(route.Family), null, ArrayOf(AnyOfKinds(TaskKinds.PublicType, discriminated: true)),
+            TaskErrors.None),
+        (ApiOperation.CreateTask, TaskRouteFamily.Generation) => Operation(
+            "createGenerationTask", "Create generation task", "Create and start a GENERATION task.",
+            [], Body(ModelSchemaGenerator.Ref(typeof(CreateGenerationTask))), ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
+            TaskErrors.None),
+        (ApiOperation.ListTasks, TaskRouteFamily.Generation) => Operation(
+            "listGenerationTasks", "List generation tasks", "List GENERATION tasks, newest first, with optional filtering and pagination.",
+            ListParameters(route.Family), null, ArrayOf(ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic))),
+            TaskErrors.None),
+        (ApiOperation.GetTask, TaskRouteFamily.Generation) => Operation(
+            "getGenerationTask", "Get generation task", "Get a GENERATION task by id.",
+            [TaskIdParameter()], null, ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
+            TaskErrors.NotFound),
+        (ApiOperation.UpdateTask, TaskRouteFamily.Generation) => Operation(
+            "updateGenerationTask", "Update generation task", "Update a GENERATION task; only the fields present in the body are applied.",
+            [TaskIdParameter()], Body(ModelSchemaGenerator.Ref(typeof(GenerationTaskUpdate))), ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
+            TaskErrors.NotFoundOrConflict),
+        (ApiOperation.CancelTask, TaskRouteFamily.Generation) => Operation(
+            "cancelGenerationTask", "Cancel generation task", "Cancel a pending or running GENERATION task.",
+            [TaskIdParameter()], null, ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
+            TaskErrors.NotFoundOrConflict),
+        (ApiOperation.GetTask, TaskRouteFamily.Tasks) => Operation(
+            "getTask", "Get task", "Get a task by id.",
+            [TaskIdParameter()], null, AnyOfKinds(TaskKinds.PublicType, discriminated: true),
+            TaskErrors.NotFound),
+        (ApiOperation.UpdateTask, TaskRouteFamily.Tasks) => Operation(
+            "updateTask", "Update task", "Update a task; the stored task's kind selects the schema and only the fields present are applied.",
+            [TaskIdParameter()], Body(AnyOfKinds(TaskKinds.PublicUpdateType, discriminated: false)), AnyOfKinds(TaskKinds.PublicType, discriminated: true),
+            TaskErrors.NotFoundOrConflict),
+        (ApiOperation.DeleteTask, TaskRouteFamily.Tasks) => Operation(
+            "deleteTask", "Delete task", "Delete a task record and permanently remove its files.",
+            [TaskIdParameter()], null, AnyOfKinds(TaskKinds.PublicType, discriminated: true),
+            TaskErrors.NotFound),
+        (ApiOperation.CancelTask, TaskRouteFamily.Tasks) => Operation(
+            "cancelTask", "Cancel task", "Cancel a pending or running task.",
+            [TaskIdParameter()], null, AnyOfKinds(TaskKinds.PublicType, discriminated: true),
+            TaskErrors.NotFoundOrConflict),
+        (ApiOperation.CleanupTask, TaskRouteFamily.Tasks) => Operation(
+            "cleanupTask", "Cleanup task", "Mark a task deleted and permanently remove its files; the record stays for audit.",
+            [TaskIdParameter()], null, AnyOfKinds(TaskKinds.PublicType, discriminated: true),
+            TaskErrors.NotFound),
+        (ApiOperation.GetTaskWebhook, TaskRouteFamily.Tasks) => Operation(
+            "getTaskWebhook", "Get webhook delivery", "Where the delivery of the task's terminal-state webhook stands: attempts, the receiver's last answer, delivered, failed (attempts exhausted), gone (410) or refused (target not allowed).",
+            [TaskIdParameter()], null, WebhookStatusSchema(), TaskErrors.NotFound),
+        (ApiOperation.GetTaskFile, TaskRouteFamily.Tasks) => TaskFile(),
+        (ApiOperation.Health, _) => Health(),
+        (ApiOperation.OpenApiDocument or ApiOperation.Docs or ApiOperation.NotFound, _) => null,
+        _ => throw new InvalidOperationException($"Route {route.Name} has no OpenAPI description."),
     };
 
     /// <summary>
@@ -299,7 +302,7 @@ internal static class OpenApiPaths
         ["schema"] = new JsonObject { ["type"] = "string", ["format"] = "uuid" },
     };
 
-    private static JsonArray ListParameters(bool generationRoute)
+    private static JsonArray ListParameters(TaskRouteFamily family)
     {
         var parameters = new JsonArray
         {
@@ -311,7 +314,7 @@ internal static class OpenApiPaths
             }),
             Query("status", "Filter by task status", ModelSchemaGenerator.Ref(typeof(TaskState))),
         };
-        parameters.Add(generationRoute
+        parameters.Add(family == TaskRouteFamily.Generation
             ? Query("workflow_id", "Filter by workflow ID", new JsonObject { ["type"] = "string" })
             : Query("task_type", "Filter by task type", ModelSchemaGenerator.Ref(typeof(TaskType))));
         parameters.Add(Query("origin_instance", "Filter by origin instance", new JsonObject { ["type"] = "string" }));

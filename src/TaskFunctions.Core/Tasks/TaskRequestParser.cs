@@ -79,11 +79,12 @@ public static class TaskRequestParser
 
     /// <summary>
     /// Parses a PUT body against the kind's <c>*PublicUpdate</c> schema, or <see cref="GenerationTaskUpdate"/>
-    /// when <paramref name="generationRoute"/> (PUT /tasks/generation/{id}, GENERATION tasks only).
+    /// for the <see cref="TaskRouteFamily.Generation"/> routes (PUT /tasks/generation/{id}, GENERATION tasks only).
     /// Unknown fields are rejected (<c>extra_forbidden</c>); the result records which fields were present.
     /// </summary>
-    public static ParseResult<TaskUpdateBase> ParseUpdate(TaskType kind, ReadOnlySpan<byte> utf8Json, bool generationRoute)
+    public static ParseResult<TaskUpdateBase> ParseUpdate(TaskType kind, ReadOnlySpan<byte> utf8Json, TaskRouteFamily family)
     {
+        var generationRoute = family == TaskRouteFamily.Generation;
         if (generationRoute && kind != TaskType.GENERATION)
         {
             throw new ArgumentException("The generation route updates GENERATION tasks only.", nameof(kind));

@@ -49,7 +49,7 @@ public sealed class TasksApiSchedulingTests(AzuriteFixture azurite)
         var spans = new List<Activity>();
         using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(TaskTelemetry.SourceName).AddInMemoryExporter(spans).Build();
 
-        var result = await provider.GetRequiredService<TasksApi>().CreateAsync(context.Request, client, generationRoute: false);
+        var result = await provider.GetRequiredService<TasksApi>().CreateAsync(context.Request, client, ApiRoutes.CreateTask);
 
         Assert.Equal((int)HttpStatusCode.ServiceUnavailable, result.StatusCode);
         tracing!.ForceFlush();

@@ -44,7 +44,7 @@ public sealed class ConsoleLogTests(AzuriteFixture azurite, ITestOutputHelper lo
         log.WriteLine(output);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-        Assert.Contains(lines, l => l.Contains(" info: ", StringComparison.Ordinal) && l.Contains("POST /api/v1/tasks/ 200 ", StringComparison.Ordinal) && l.EndsWith(" ms", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(" info: ", StringComparison.Ordinal) && l.Contains("POST /api/v1/tasks 200 ", StringComparison.Ordinal) && l.EndsWith(" ms", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("GET /api/v1/tasks/{task_id} 200 ", StringComparison.Ordinal) && l.EndsWith($" ms task {id}", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains($"Task {id} (IMAGE_ADJUSTER) created", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains($"Task {id} RUNNING (IMAGE_ADJUSTER", StringComparison.Ordinal));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TaskFunctions.Core.Api;
 using TaskFunctions.SelfHost.Durable;
 using TaskFunctions.Tests.Infrastructure;
 
@@ -35,9 +36,9 @@ public sealed class HostJsonTests
         Assert.Equal(TimeSpan.FromSeconds(1), settings.MaxQueuePollingInterval);
         Assert.Equal(durable["maxConcurrentActivityFunctions"]!.GetValue<int>(), settings.MaxConcurrentActivityFunctions);
         Assert.Equal(durable["maxConcurrentOrchestratorFunctions"]!.GetValue<int>(), settings.MaxConcurrentOrchestratorFunctions);
-        Assert.Equal(TimeSpan.FromMinutes(5), settings.WorkItemQueueVisibilityTimeout);
-        Assert.Equal(TimeSpan.FromMinutes(5), settings.ControlQueueVisibilityTimeout);
-        Assert.Equal("api", json["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.WorkItemQueueVisibilityTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.ControlQueueVisibilityTimeout);
+        Assert.Equal(ApiRoutes.Prefix, json["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
     }
 
     [Fact]

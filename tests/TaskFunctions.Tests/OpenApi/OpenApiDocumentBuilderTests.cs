@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TaskFunctions.Core.Api;
 using TaskFunctions.Core.OpenApi;
 using TaskFunctions.Core.Tasks;
 using TaskFunctions.Tests.Infrastructure;
@@ -95,6 +96,21 @@ public class OpenApiDocumentBuilderTests
         Assert.NotNull(operation);
         var requirement = Assert.Single(operation["security"]!.AsArray());
         Assert.True(requirement!.AsObject().ContainsKey("HTTPBearer"));
+    }
+
+    [Fact]
+    public void Build_PathsAndMethods_AreTheRouteTableButTheDocumentTheDocsAndTheFallback()
+    {
+        var documented = Document["paths"]!.AsObject()
+            .SelectMany(p => p.Value!.AsObject().Select(m => m.Key.ToUpperInvariant() + " " + p.Key))
+            .Order(StringComparer.Ordinal);
+
+        var expected = ApiRoutes.All
+            .Where(r => r != ApiRoutes.OpenApiDocument && r.Operation != ApiOperation.Docs && !r.IsFallback)
+            .Select(r => r.Method + " /api/" + r.Template.Replace("{*", "{", StringComparison.Ordinal) + (r.Template == ApiRoutes.Tasks ? "/" : ""))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(expected, documented);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public class TaskRequestParserHostileTests
     {
         var body = "{\"x"u8.ToArray().Concat(bad).Concat("\":1}"u8.ToArray()).ToArray();
 
-        var result = TaskRequestParser.ParseUpdate(TaskType.GENERATION, body, generationRoute: false);
+        var result = TaskRequestParser.ParseUpdate(TaskType.GENERATION, body, TaskRouteFamily.Tasks);
 
         Assert.Equal("json_invalid", Assert.Single(result.Errors).Type);
         Assert.False(string.IsNullOrEmpty(name));
@@ -195,7 +195,7 @@ public class TaskRequestParserHostileTests
     [InlineData("{\"progress\":1e400}", false)]
     public void ParseUpdate_HostileNumbersAndStrings_AreChecked(string body, bool valid)
     {
-        var result = TaskRequestParser.ParseUpdate(TaskType.GENERATION, Encoding.UTF8.GetBytes(body), generationRoute: true);
+        var result = TaskRequestParser.ParseUpdate(TaskType.GENERATION, Encoding.UTF8.GetBytes(body), TaskRouteFamily.Generation);
 
         Assert.Equal(valid, result.IsValid);
     }
@@ -205,7 +205,7 @@ public class TaskRequestParserHostileTests
     {
         var body = "{\"origin_zone\":\"" + new string('z', FieldLimits.Identifier + 1) + "\"}";
 
-        var result = TaskRequestParser.ParseUpdate(TaskType.GENERATION, Encoding.UTF8.GetBytes(body), generationRoute: true);
+        var result = TaskRequestParser.ParseUpdate(TaskType.GENERATION, Encoding.UTF8.GetBytes(body), TaskRouteFamily.Generation);
 
         Assert.Equal("string_too_long", Assert.Single(result.Errors).Type);
     }

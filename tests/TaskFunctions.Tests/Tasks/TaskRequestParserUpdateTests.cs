@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using TaskFunctions.Core.Api;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Tests.Tasks;
@@ -11,7 +12,7 @@ public class TaskRequestParserUpdateTests
     {
         var body = """{"status":"RUNNING","prompt":"new"}"""u8;
 
-        var result = TaskRequestParser.ParseUpdate(TaskType.EDITING, body, generationRoute: false);
+        var result = TaskRequestParser.ParseUpdate(TaskType.EDITING, body, TaskRouteFamily.Tasks);
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("extra_forbidden", error.Type);
@@ -24,7 +25,7 @@ public class TaskRequestParserUpdateTests
     {
         var body = """{"fal_request_id":"req-1","reference_image_strength":40,"queue_name":"q"}"""u8;
 
-        var result = TaskRequestParser.ParseUpdate(TaskType.GENERATION, body, generationRoute: true);
+        var result = TaskRequestParser.ParseUpdate(TaskType.GENERATION, body, TaskRouteFamily.Generation);
 
         var update = Assert.IsType<GenerationTaskUpdate>(result.Value);
         Assert.Equal("req-1", update.FalRequestId);
@@ -34,7 +35,7 @@ public class TaskRequestParserUpdateTests
     [Fact]
     public void ParseUpdate_PlainRouteForGeneration_RejectsGenerationFields()
     {
-        var result = TaskRequestParser.ParseUpdate(TaskType.GENERATION, """{"fal_request_id":"req-1"}"""u8, generationRoute: false);
+        var result = TaskRequestParser.ParseUpdate(TaskType.GENERATION, """{"fal_request_id":"req-1"}"""u8, TaskRouteFamily.Tasks);
 
         Assert.Equal("extra_forbidden", Assert.Single(result.Errors).Type);
     }
@@ -42,7 +43,7 @@ public class TaskRequestParserUpdateTests
     [Fact]
     public void ParseUpdate_GenerationRouteForOtherKind_Throws()
     {
-        Assert.Throws<ArgumentException>(() => TaskRequestParser.ParseUpdate(TaskType.EDITING, "{}"u8, generationRoute: true));
+        Assert.Throws<ArgumentException>(() => TaskRequestParser.ParseUpdate(TaskType.EDITING, "{}"u8, TaskRouteFamily.Generation));
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public class TaskRequestParserUpdateTests
     {
         var body = """{"status":"DONE","priority":1.5,"errors":"boom","config":3}"""u8;
 
-        var result = TaskRequestParser.ParseUpdate(TaskType.REFINE, body, generationRoute: false);
+        var result = TaskRequestParser.ParseUpdate(TaskType.REFINE, body, TaskRouteFamily.Tasks);
 
         Assert.Equal(
             ["body.config dict_type", "body.errors list_type", "body.priority int_from_float", "body.status enum"],
@@ -60,7 +61,7 @@ public class TaskRequestParserUpdateTests
     [Fact]
     public void ParseUpdate_BadTimestamp_ReportsDatetimeError()
     {
-        var result = TaskRequestParser.ParseUpdate(TaskType.LLM_INTERACTION, """{"started_at":"yesterday"}"""u8, generationRoute: false);
+        var result = TaskRequestParser.ParseUpdate(TaskType.LLM_INTERACTION, """{"started_at":"yesterday"}"""u8, TaskRouteFamily.Tasks);
 
         var error = Assert.Single(result.Errors);
         Assert.StartsWith("datetime", error.Type, StringComparison.Ordinal);
@@ -70,7 +71,7 @@ public class TaskRequestParserUpdateTests
     [Fact]
     public void ParseUpdate_ExplicitNullStatus_IsPresentWithNullValue()
     {
-        var result = TaskRequestParser.ParseUpdate(TaskType.FACE_ENHANCER, """{"status":null}"""u8, generationRoute: false);
+        var result = TaskRequestParser.ParseUpdate(TaskType.FACE_ENHANCER, """{"status":null}"""u8, TaskRouteFamily.Tasks);
 
         Assert.True(result.IsValid);
         Assert.True(result.Value.HasStatus);
@@ -80,7 +81,7 @@ public class TaskRequestParserUpdateTests
     [Fact]
     public void ParseUpdate_NoStatus_HasStatusFalse()
     {
-        var result = TaskRequestParser.ParseUpdate(TaskType.FACE_ENHANCER, """{"priority":2}"""u8, generationRoute: false);
+        var result = TaskRequestParser.ParseUpdate(TaskType.FACE_ENHANCER, """{"priority":2}"""u8, TaskRouteFamily.Tasks);
 
         Assert.False(result.Value!.HasStatus);
         Assert.Equal(["priority"], result.Value.PresentFields);
@@ -90,7 +91,7 @@ public class TaskRequestParserUpdateTests
     public void ApplyTo_OnlyPresentFields_AreChanged()
     {
         var task = new EditingTaskPublic { Priority = 3, ExecutorType = "old", Errors = ["e1"], Status = TaskState.PENDING };
-        var update = TaskRequestParser.ParseUpdate(TaskType.EDITING, """{"status":"RUNNING","errors":null}"""u8, false).Value!;
+        var update = TaskRequestParser.ParseUpdate(TaskType.EDITING, """{"status":"RUNNING","errors":null}"""u8, TaskRouteFamily.Tasks).Value!;
 
         update.ApplyTo(task);
 
@@ -104,7 +105,7 @@ public class TaskRequestParserUpdateTests
     public void ApplyTo_ExplicitNullForNonNullableField_KeepsValue()
     {
         var task = new EditingTaskPublic { Priority = 3 };
-        var update = TaskRequestParser.ParseUpdate(TaskType.EDITING, """{"priority":null}"""u8, false).Value!;
+        var update = TaskRequestParser.ParseUpdate(TaskType.EDITING, """{"priority":null}"""u8, TaskRouteFamily.Tasks).Value!;
 
         update.ApplyTo(task);
 
@@ -116,7 +117,7 @@ public class TaskRequestParserUpdateTests
     {
         var task = new GenerationTaskPublic();
         var body = """{"queue_name":"gpu","is_resumed":true,"resume_attempt_count":2,"last_resume_attempt":"2025-01-02T03:04:05Z","service_requests":[{"url":"x"}],"fal_request_id":"r"}"""u8;
-        var update = TaskRequestParser.ParseUpdate(TaskType.GENERATION, body, generationRoute: true).Value!;
+        var update = TaskRequestParser.ParseUpdate(TaskType.GENERATION, body, TaskRouteFamily.Generation).Value!;
 
         update.ApplyTo(task);
 
@@ -133,7 +134,7 @@ public class TaskRequestParserUpdateTests
     public void ApplyTo_TaskTypeField_NeverChangesKind()
     {
         var task = new LLMInteractionTaskPublic();
-        var update = TaskRequestParser.ParseUpdate(TaskType.LLM_INTERACTION, """{"task_type":"EDITING","progress":50}"""u8, false).Value!;
+        var update = TaskRequestParser.ParseUpdate(TaskType.LLM_INTERACTION, """{"task_type":"EDITING","progress":50}"""u8, TaskRouteFamily.Tasks).Value!;
 
         update.ApplyTo(task);
 
@@ -151,7 +152,7 @@ public class TaskRequestParserUpdateTests
             var instance = Activator.CreateInstance(updateType)!;
             var fields = JsonSerializer.SerializeToNode(instance, updateType, TaskJson.Storage)!.AsObject().Select(p => p.Key).ToList();
             var body = Encoding.UTF8.GetBytes("{" + string.Join(',', fields.Select(f => $"\"{f}\":null")) + "}");
-            var update = TaskRequestParser.ParseUpdate(kind, body, updateType == typeof(GenerationTaskUpdate)).Value!;
+            var update = TaskRequestParser.ParseUpdate(kind, body, updateType == typeof(GenerationTaskUpdate) ? TaskRouteFamily.Generation : TaskRouteFamily.Tasks).Value!;
             var task = (TaskPublicBase)Activator.CreateInstance(TaskKinds.PublicType(kind))!;
 
             var exception = Record.Exception(() => update.ApplyTo(task));
