@@ -39,7 +39,7 @@ public static class CrashDrill
             fal.Script(app).Then(FalJobPlan.Succeeds(queuePolls: 2, progressPolls: 4));
         }
 
-        var first = new SelfHostProcess(connectionString, settings);
+        await using var first = new SelfHostProcess(connectionString, settings);
         await first.StartAsync();
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 };
         using var api = new HttpClient(handler) { BaseAddress = first.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
