@@ -46,7 +46,7 @@ public static class CrashDrill
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token("drill-" + run));
 
         var ids = new string[tasks];
-        await Load.RunAsync(tasks, concurrency, async i => ids[i] = await CreateAsync(api, apps[i]));
+        await Load.RunAsync(tasks, concurrency, async i => ids[i] = await WorkflowBenchmark.CreateAsync(api, apps[i]));
         Progress($"{tasks} tasks created; waiting until most jobs are submitted");
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (apps.Count(a => fal.SubmitCount(a) > 0) < tasks * 3 / 4 && DateTime.UtcNow < deadline)
@@ -149,24 +149,6 @@ public static class CrashDrill
 
     private static string Describe(Dictionary<string, int> statuses) =>
         string.Join(", ", statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Value} {s.Key}"));
-
-    private static async Task<string> CreateAsync(HttpClient api, string falApp)
-    {
-        var body = new JsonObject
-        {
-            ["task_type"] = "GENERATION",
-            ["origin_instance"] = "drill",
-            ["prompt"] = "a red bicycle",
-            ["fal_app_id"] = falApp,
-        };
-        var (status, json) = await ApiCalls.PostAsync(api, ApiCalls.Tasks, body);
-        if (status != HttpStatusCode.OK)
-        {
-            throw new InvalidOperationException($"create returned {(int)status}: {json?.ToJsonString()}");
-        }
-
-        return json!["id"]!.GetValue<string>();
-    }
 
     private static void Progress(string message) => Console.Error.WriteLine($"[drill {DateTime.UtcNow:HH:mm:ss}] {message}");
 }

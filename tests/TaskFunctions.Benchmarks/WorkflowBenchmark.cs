@@ -164,7 +164,7 @@ public static class WorkflowBenchmark
         return LatencyStats.From(latencies);
     }
 
-    private static async Task<string> CreateAsync(HttpClient api, string falApp)
+    internal static async Task<string> CreateAsync(HttpClient api, string falApp)
     {
         var body = new JsonObject
         {

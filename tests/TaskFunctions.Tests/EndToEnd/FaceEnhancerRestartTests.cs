@@ -21,13 +21,10 @@ public sealed class FaceEnhancerRestartTests(AzuriteFixture azurite)
         var script = fal.Script(app)
             .Then(FalJobPlan.SucceedsWithNoise())
             .Then(FalJobPlan.EchoesInputImage().HoldUntilReleased());
-        var hostJsonPath = await Restarts.ShortVisibilityHostJsonAsync();
+        var settings = await Restarts.FalRestartSettingsAsync(fal, webhooks);
+        var hostJsonPath = settings["SelfHost__HostJsonPath"];
         try
         {
-            var settings = ProviderTestSettings.For(fal, webhooks);
-            settings["SelfHost__HostJsonPath"] = hostJsonPath;
-            settings["Providers__Fal__Polling__Deadline"] = "00:05:00";
-            settings["Providers__Fal__Polling__ResumeGap"] = "00:00:03";
 
             await using var first = new SelfHostProcess(azurite.ConnectionString, settings);
             await first.StartAsync();

@@ -54,11 +54,8 @@ public sealed class RestartTests(AzuriteFixture azurite)
         await using var webhooks = await WebhookSink.StartAsync();
         var app = $"test-{Guid.NewGuid():N}/app";
         var script = fal.Script(app).Then(FalJobPlan.Succeeds().HoldUntilReleased());
-        var hostJsonPath = await Restarts.ShortVisibilityHostJsonAsync();
-        var settings = ProviderTestSettings.For(fal, webhooks);
-        settings["SelfHost__HostJsonPath"] = hostJsonPath;
-        settings["Providers__Fal__Polling__Deadline"] = "00:05:00";
-        settings["Providers__Fal__Polling__ResumeGap"] = "00:00:03";
+        var settings = await Restarts.FalRestartSettingsAsync(fal, webhooks);
+        var hostJsonPath = settings["SelfHost__HostJsonPath"];
 
         var first = new SelfHostProcess(azurite.ConnectionString, settings);
         await first.StartAsync();

@@ -24,6 +24,19 @@ public static class Restarts
     }
 
     /// <summary>
+    /// Settings for a kill-and-restart test of fal jobs: the fakes, the short-visibility host.json (the caller deletes
+    /// <c>SelfHost__HostJsonPath</c>), a deadline long enough to outlive the restart and a short resume gap.
+    /// </summary>
+    public static async Task<Dictionary<string, string>> FalRestartSettingsAsync(FakeFal.FakeFalServer fal, WebhookSink webhooks)
+    {
+        var settings = ProviderTestSettings.For(fal, webhooks);
+        settings["SelfHost__HostJsonPath"] = await ShortVisibilityHostJsonAsync();
+        settings["Providers__Fal__Polling__Deadline"] = "00:05:00";
+        settings["Providers__Fal__Polling__ResumeGap"] = "00:00:03";
+        return settings;
+    }
+
+    /// <summary>
     /// Same host.json as production except short visibility timeouts, so an interrupted activity or orchestration step
     /// is re-delivered in seconds rather than the production 5 minutes. The caller deletes the file.
     /// </summary>
