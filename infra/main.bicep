@@ -116,9 +116,11 @@ module storage 'core/storage.bicep' = {
       'task-documents'
     ]
     // The global index table; per-tenant index tables (taskindext<hash>) are created by the app on first write.
+    // 'idempotency' holds the Idempotency-Key reservations of creates.
     tableNames: [
       'tasks'
       'taskindexall'
+      'idempotency'
     ]
   }
 }

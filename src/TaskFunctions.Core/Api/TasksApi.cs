@@ -22,6 +22,7 @@ namespace TaskFunctions.Core.Api;
 public sealed partial class TasksApi(
     JwtAuthenticator authenticator,
     ITaskStore store,
+    IIdempotencyStore idempotencyKeys,
     IBlobStore blobs,
     InputIngestor ingestor,
     TaskMutator mutator,
@@ -106,6 +107,12 @@ public sealed partial class TasksApi(
     private async Task<ApiResult> CreateCoreAsync(HttpRequest request, CallerIdentity caller, DurableTaskClient client, ApiRoute route)
     {
         var ct = request.HttpContext.RequestAborted;
+        var (idempotencyKey, keyError) = IdempotencyKey.Read(request.Headers);
+        if (keyError is not null)
+        {
+            return ApiResult.Validation(keyError);
+        }
+
         var (body, bodyError) = await RequestBody.ReadJsonAsync(request, options.Value.MaxBodyBytes, ct);
         if (bodyError is not null)
         {
@@ -125,13 +132,28 @@ public sealed partial class TasksApi(
             return ApiResult.Detail(StatusCodes.Status403Forbidden, "Cannot create a task for another tenant.");
         }
 
+        if (idempotencyKey is not null)
+        {
+            return await CreateIdempotentAsync(caller, client, create, tenant, idempotencyKey, ct);
+        }
+
         var plan = await ingestor.PlanAsync(create, ct);
         if (plan.Errors.Count > 0)
         {
             return ApiResult.Validation(plan.Errors);
         }
 
-        var taskId = Guid.NewGuid().ToString("D");
+        return (await CreateTaskAsync(client, create, plan, tenant, Guid.NewGuid().ToString("D"), ct)).Result;
+    }
+
+    /// <summary>
+    /// Stores the inputs, writes the record and schedules the orchestration of a checked request under
+    /// <paramref name="taskId"/>. On failure nothing is left: a 503 when scheduling failed (<c>Created</c> false), an
+    /// exception otherwise.
+    /// </summary>
+    private async Task<(ApiResult Result, bool Created)> CreateTaskAsync(
+        DurableTaskClient client, CreateTaskBase create, InputPlan plan, string tenant, string taskId, CancellationToken ct)
+    {
         var container = TaskKinds.Container(create.TaskType);
         Exception? scheduleFailure = null;
 
@@ -167,9 +189,15 @@ public sealed partial class TasksApi(
             stored = ToStored(document, tenant);
             await store.CreateAsync(stored, ScheduleAsync, CancellationToken.None);
         }
-        catch
+        catch (Exception ex)
         {
-            await blobs.DeletePrefixAsync(container, taskId, CancellationToken.None);
+            // A record that already exists under this id (only possible for an id taken from an Idempotency-Key
+            // reservation) owns the files under its prefix: they are the same inputs, and not ours to remove.
+            if (ex is not TaskConcurrencyException)
+            {
+                await blobs.DeletePrefixAsync(container, taskId, CancellationToken.None);
+            }
+
             throw;
         }
 
@@ -179,13 +207,13 @@ public sealed partial class TasksApi(
             Log.ScheduleFailed(logger, scheduleFailure, taskId);
             await store.DeleteAsync(stored, CancellationToken.None);
             await blobs.DeletePrefixAsync(container, taskId, CancellationToken.None);
-            return ApiResult.Detail(StatusCodes.Status503ServiceUnavailable, "The task could not be scheduled; nothing was created. Try again.");
+            return (ApiResult.Detail(StatusCodes.Status503ServiceUnavailable, "The task could not be scheduled; nothing was created. Try again."), false);
         }
 
         TaskTelemetry.TaskCreated(create.TaskType, create.ProviderType);
         Activity.Current?.SetTag(TaskTelemetry.TaskIdTag, taskId);
         Log.Created(logger, taskId, create.TaskType, tenant);
-        return ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(TaskJson.DeserializeDocument(stored.Document)));
+        return (ApiResult.Json(StatusCodes.Status200OK, TaskJson.SerializePublic(TaskJson.DeserializeDocument(stored.Document))), true);
     }
 
     private async Task<ApiResult> ListCoreAsync(HttpRequest request, CallerIdentity caller, ApiRoute route)

@@ -17,6 +17,10 @@ internal static class OpenApiPaths
 
     private const string TasksTag = "Tasks";
 
+    private const string IdempotentCreateNote =
+        " With an `Idempotency-Key` header, a retry of the same request (same key, tenant and request) within 24 hours " +
+        "answers the task the first request created (200, `Idempotent-Replayed: true`) and creates nothing new.";
+
     /// <summary>The paths and methods of <see cref="ApiRoutes.All"/>, in its order, each route described below.</summary>
     public static JsonObject Build()
     {
@@ -52,17 +56,17 @@ internal static class OpenApiPaths
     private static JsonObject? Describe(ApiRoute route) => (route.Operation, route.Family) switch
     {
         (ApiOperation.CreateTask, TaskRouteFamily.Tasks) => Operation(
-            "createTask", "Create task", "Create and start a new task; task_type selects the kind.",
-            [], Body(AnyOfKinds(TaskKinds.CreateType, discriminated: true)), AnyOfKinds(TaskKinds.PublicType, discriminated: true),
-            TaskErrors.None),
+            "createTask", "Create task", "Create and start a new task; task_type selects the kind." + IdempotentCreateNote,
+            [IdempotencyKeyParameter()], Body(AnyOfKinds(TaskKinds.CreateType, discriminated: true)), AnyOfKinds(TaskKinds.PublicType, discriminated: true),
+            TaskErrors.IdempotentCreate),
         (ApiOperation.ListTasks, TaskRouteFamily.Tasks) => Operation(
             "listTasks", "List tasks", "List tasks, newest first, with optional filtering and pagination.",
             ListParameters(route.Family), null, ArrayOf(AnyOfKinds(TaskKinds.PublicType, discriminated: true)),
             TaskErrors.None),
         (ApiOperation.CreateTask, TaskRouteFamily.Generation) => Operation(
-            "createGenerationTask", "Create generation task", "Create and start a GENERATION task.",
-            [], Body(ModelSchemaGenerator.Ref(typeof(CreateGenerationTask))), ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
-            TaskErrors.None),
+            "createGenerationTask", "Create generation task", "Create and start a GENERATION task." + IdempotentCreateNote,
+            [IdempotencyKeyParameter()], Body(ModelSchemaGenerator.Ref(typeof(CreateGenerationTask))), ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic)),
+            TaskErrors.IdempotentCreate),
         (ApiOperation.ListTasks, TaskRouteFamily.Generation) => Operation(
             "listGenerationTasks", "List generation tasks", "List GENERATION tasks, newest first, with optional filtering and pagination.",
             ListParameters(route.Family), null, ArrayOf(ModelSchemaGenerator.Ref(typeof(GenerationTaskPublic))),
@@ -207,9 +211,22 @@ internal static class OpenApiPaths
         JsonObject okSchema,
         TaskErrors errors)
     {
+        var ok = Response("Successful response", okSchema);
+        if (errors is TaskErrors.IdempotentCreate)
+        {
+            ok["headers"] = new JsonObject
+            {
+                [IdempotencyKey.ReplayedHeaderName] = new JsonObject
+                {
+                    ["description"] = "`true` when the answer is the task an earlier request with the same Idempotency-Key created.",
+                    ["schema"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("true") },
+                },
+            };
+        }
+
         var responses = new JsonObject
         {
-            ["200"] = Response("Successful response", okSchema),
+            ["200"] = ok,
             ["401"] = DetailResponse("Missing, invalid or expired bearer token."),
             ["403"] = DetailResponse("The caller may not act on this tenant's tasks."),
         };
@@ -223,7 +240,16 @@ internal static class OpenApiPaths
             responses["409"] = DetailResponse("The task is in a terminal state and cannot change.");
         }
 
-        responses["422"] = Response("Validation error", ModelSchemaGenerator.Ref("HTTPValidationError"));
+        if (errors is TaskErrors.IdempotentCreate)
+        {
+            responses["409"] = DetailResponse("A request with the same Idempotency-Key is still in progress (waited for briefly); retry shortly (`Retry-After`).");
+        }
+
+        responses["422"] = Response(
+            errors is TaskErrors.IdempotentCreate
+                ? "Validation error; also an invalid Idempotency-Key, or one already used with a different request (loc `[\"header\", \"idempotency-key\"]`)"
+                : "Validation error",
+            ModelSchemaGenerator.Ref("HTTPValidationError"));
         responses["503"] = DetailResponse("Storage or the workflow backend is unavailable; retry.");
 
         var operation = new JsonObject
@@ -293,6 +319,24 @@ internal static class OpenApiPaths
         ["properties"] = new JsonObject { ["detail"] = new JsonObject { ["type"] = "string" } },
         ["required"] = new JsonArray("detail"),
     });
+
+    private static JsonObject IdempotencyKeyParameter() => new()
+    {
+        ["name"] = IdempotencyKey.HeaderName,
+        ["in"] = "header",
+        ["required"] = false,
+        ["description"] = "Makes retries of this create safe: 1-255 visible ASCII characters, unique per request and caller tenant. " +
+            "The same key with the same request within 24 hours answers the first request's task instead of creating another; " +
+            "with a different request it is refused (422). Requests are compared by a SHA-256 of their parsed, canonical form " +
+            "(key order, whitespace and omitted defaults do not matter). Once the task is deleted the key may be used again.",
+        ["schema"] = new JsonObject
+        {
+            ["type"] = "string",
+            ["minLength"] = 1,
+            ["maxLength"] = IdempotencyKey.MaxLength,
+            ["pattern"] = "^[\\x21-\\x7E]+$",
+        },
+    };
 
     private static JsonObject TaskIdParameter() => new()
     {
@@ -406,5 +450,8 @@ internal static class OpenApiPaths
         None,
         NotFound,
         NotFoundOrConflict,
+
+        /// <summary>A create: the Idempotency-Key's 409 (in progress) and replay header.</summary>
+        IdempotentCreate,
     }
 }

@@ -31,6 +31,11 @@ public sealed class StorageOptions : IValidatableObject
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,37}$")]
     public string TaskIndexTable { get; set; } = "taskindex";
 
+    /// <summary>Name of the table holding the Idempotency-Key reservations of creates.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    public string IdempotencyTable { get; set; } = "idempotency";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(ConnectionString) && (BlobServiceUri is null || TableServiceUri is null))
@@ -45,6 +50,14 @@ public sealed class StorageOptions : IValidatableObject
             yield return new ValidationResult(
                 "Storage:TasksTable must not be a name the index tables under Storage:TaskIndexTable can take.",
                 [nameof(TasksTable), nameof(TaskIndexTable)]);
+        }
+
+        if (IdempotencyTable is not null && TaskIndexTable is not null
+            && (IndexTableNames.IsIndexTableName(TaskIndexTable, IdempotencyTable) || string.Equals(IdempotencyTable, TasksTable, StringComparison.OrdinalIgnoreCase)))
+        {
+            yield return new ValidationResult(
+                "Storage:IdempotencyTable must differ from Storage:TasksTable and from every name the index tables under Storage:TaskIndexTable can take.",
+                [nameof(IdempotencyTable)]);
         }
     }
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace TaskFunctions.Core.Storage;
 
-/// <summary>DI registration of the storage clients, <see cref="ITaskStore"/> and <see cref="IBlobStore"/>.</summary>
+/// <summary>DI registration of the storage clients, <see cref="ITaskStore"/>, <see cref="IIdempotencyStore"/> and <see cref="IBlobStore"/>.</summary>
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
@@ -54,6 +54,7 @@ public static class StorageServiceCollectionExtensions
         });
 
         services.AddSingleton<ITaskStore, TableTaskStore>();
+        services.AddSingleton<IIdempotencyStore, TableIdempotencyStore>();
         services.AddSingleton<IBlobStore, AzureBlobStore>();
         return services;
     }

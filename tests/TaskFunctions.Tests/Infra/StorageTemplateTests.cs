@@ -51,7 +51,7 @@ public sealed class StorageTemplateTests
         var defaults = new StorageOptions();
 
         // Tenant index tables are created by the app on each tenant's first write.
-        var expected = new[] { defaults.TasksTable, IndexTableNames.Global(defaults.TaskIndexTable) };
+        var expected = new[] { defaults.TasksTable, IndexTableNames.Global(defaults.TaskIndexTable), defaults.IdempotencyTable };
         Assert.Equal(expected.Order(StringComparer.Ordinal), tables.Order(StringComparer.Ordinal));
         Assert.NotNull(CompiledTemplate.Single("Microsoft.Storage/storageAccounts/tableServices/tables")["copy"]);
     }

@@ -16,6 +16,7 @@ public static class CoreServices
             ["Storage:ConnectionString"] = storageConnectionString,
             ["Storage:TasksTable"] = "tasks" + suffix,
             ["Storage:TaskIndexTable"] = "taskindex" + suffix,
+            ["Storage:IdempotencyTable"] = "idempotency" + suffix,
         };
         foreach (var (key, value) in TestAuth.Environment)
         {
@@ -34,6 +35,7 @@ public static class CoreServices
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<ITaskStore>().InitializeAsync();
+        await provider.GetRequiredService<IIdempotencyStore>().InitializeAsync();
         await provider.GetRequiredService<IBlobStore>().InitializeAsync();
         return provider;
     }

@@ -24,6 +24,7 @@ public sealed class SelfHostProcess : IAsyncDisposable
             ["Storage__ConnectionString"] = storageConnectionString,
             ["Storage__TasksTable"] = "tasks" + suffix,
             ["Storage__TaskIndexTable"] = "taskindex" + suffix,
+            ["Storage__IdempotencyTable"] = "idempotency" + suffix,
             ["TASKHUB_NAME"] = "hub" + suffix,
             ["SelfHost__Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",

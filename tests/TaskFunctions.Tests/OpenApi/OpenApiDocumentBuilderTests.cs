@@ -186,6 +186,25 @@ public class OpenApiDocumentBuilderTests
         Assert.Equal("#/components/schemas/" + response, operation["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("/api/v1/tasks/")]
+    [InlineData("/api/v1/tasks/generation")]
+    public void Build_CreateOperation_DocumentsTheIdempotencyKeyHeader(string path)
+    {
+        var operation = Document["paths"]![path]!["post"]!;
+
+        var parameter = Assert.Single(operation["parameters"]!.AsArray());
+        Assert.Equal("Idempotency-Key", parameter!["name"]!.GetValue<string>());
+        Assert.Equal("header", parameter["in"]!.GetValue<string>());
+        Assert.False(parameter["required"]!.GetValue<bool>());
+        Assert.Equal(1, parameter["schema"]!["minLength"]!.GetValue<int>());
+        Assert.Equal(255, parameter["schema"]!["maxLength"]!.GetValue<int>());
+        Assert.Matches(parameter["schema"]!["pattern"]!.GetValue<string>(), "order-42");
+        Assert.DoesNotMatch(parameter["schema"]!["pattern"]!.GetValue<string>(), "order 42");
+        Assert.NotNull(operation["responses"]!["200"]!["headers"]!["Idempotent-Replayed"]);
+        Assert.Equal("string", operation["responses"]!["409"]!["content"]!["application/json"]!["schema"]!["properties"]!["detail"]!["type"]!.GetValue<string>());
+    }
+
     [Fact]
     public void Build_ListTasks_ReturnsArrayOfEveryPublicSchema()
     {

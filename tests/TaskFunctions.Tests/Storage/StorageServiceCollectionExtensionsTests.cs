@@ -91,6 +91,22 @@ public sealed class StorageServiceCollectionExtensionsTests(AzuriteFixture azuri
         Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StorageOptions>>().Value);
     }
 
+    [Theory]
+    [InlineData("tasks")]
+    [InlineData("TASKS")]
+    [InlineData("taskindexall")]
+    [InlineData("taskindext0123456789abcdef01234567")]
+    public void AddTaskFunctionsStorage_IdempotencyTableNamedLikeAnotherTable_FailsValidation(string name)
+    {
+        using var provider = Build(new()
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:IdempotencyTable"] = name,
+        });
+
+        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StorageOptions>>().Value);
+    }
+
     [Fact]
     public void AddTaskFunctionsStorage_ServiceUris_BuildsClientsForThoseEndpoints()
     {
