@@ -69,15 +69,20 @@ public sealed class SafeHttpFetcher : IDisposable
             UseCookies = false,
             PreAuthenticate = false,
             AutomaticDecompression = DecompressionMethods.None,
-            // Pooled connections keep the address checked at connect time; recycle them so DNS changes are picked up.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            // Pooled connections keep the address checked at connect time; recycle them so DNS changes are picked up
+            // (the fetcher is a singleton: this handler lives as long as the process).
+            PooledConnectionLifetime = PooledConnections.Lifetime,
+            PooledConnectionIdleTimeout = PooledConnections.IdleTimeout,
             ConnectTimeout = _options.Timeout,
             MaxResponseHeadersLength = 64,
             ConnectCallback = ConnectAsync,
         };
+        PooledConnectionLifetime = handler.PooledConnectionLifetime;
         _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
     }
+
+    /// <summary>How long a pooled connection is reused before the name is resolved and checked again.</summary>
+    internal TimeSpan PooledConnectionLifetime { get; }
 
     /// <summary>GETs <paramref name="url"/> within the configured limits; throws <see cref="OutboundRequestException"/> on any refusal or failure.</summary>
     public Task<FetchResult> FetchAsync(Uri url, CancellationToken ct)
