@@ -228,28 +228,11 @@ public sealed class SafeHttpFetcher : IDisposable
         long started = _time.GetTimestamp();
         using HttpResponseMessage response = await _invoker.SendAsync(request, ct);
         int status = (int)response.StatusCode;
-        TimeSpan? retryAfter = ParseRetryAfter(response.Headers.RetryAfter, response.Headers.Date ?? _time.GetUtcNow());
+        TimeSpan? retryAfter = RetryAfterHeader.Parse(response.Headers, _time.GetUtcNow());
         string text = await ReadPrefixAsync(response.Content, ct);
         double elapsedMs = _time.GetElapsedTime(started).TotalMilliseconds;
         Log.Posted(_logger, url.Host, status, elapsedMs);
         return new OutboundResponse(status, retryAfter, text);
-    }
-
-    /// <summary>Retry-After as a wait: delta seconds as given, an HTTP date relative to <paramref name="now"/> (the response's Date when it has one); never negative.</summary>
-    internal static TimeSpan? ParseRetryAfter(RetryConditionHeaderValue? value, DateTimeOffset now)
-    {
-        if (value?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (value?.Date is { } date)
-        {
-            TimeSpan wait = date - now;
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
     }
 
     private static async Task<string> ReadPrefixAsync(HttpContent content, CancellationToken ct)
