@@ -276,8 +276,11 @@ public sealed class ReplicateRequestMapperTests(AzuriteFixture azurite)
 
         var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
         var job = await client.SubmitAsync(request, log, CancellationToken.None);
+        // The fake answers "processing" a scripted number of times, then "succeeded"; bounded so a bad script fails, not hangs.
+        var polls = 0;
         while ((await client.GetStatusAsync(job, log, CancellationToken.None)).State != ProviderJobState.Completed)
         {
+            Assert.True(++polls < 50, $"the prediction was not completed after {polls} polls");
         }
 
         var output = await client.GetResultAsync(job, log, CancellationToken.None);
