@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFunctions.Core;
@@ -35,6 +36,7 @@ public static class CoreServices
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<ITaskStore>().InitializeAsync();
         await provider.GetRequiredService<IBlobStore>().InitializeAsync();
+        await new BlobContainerClient(storageConnectionString, TaskBlobs.StagedInputsContainer).CreateIfNotExistsAsync();
         return provider;
     }
 }
