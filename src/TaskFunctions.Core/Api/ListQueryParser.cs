@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Validation;
 
 namespace TaskFunctions.Core.Api;
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using TaskFunctions.Core.Validation;
 
 namespace TaskFunctions.Core.Api;
 

@@ -11,6 +11,7 @@ using TaskFunctions.Core.Providers;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
 using TaskFunctions.Core.Telemetry;
+using TaskFunctions.Core.Validation;
 using TaskFunctions.Core.Workflow;
 
 namespace TaskFunctions.Core.Api;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using TaskFunctions.Core.Auth;
 using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Validation;
 
 namespace TaskFunctions.Core.Api;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TaskFunctions.Core.Net;
 
 namespace TaskFunctions.Core.Auth;
 
@@ -18,7 +19,7 @@ public static class AuthServiceCollectionExtensions
             .BindConfiguration(AuthOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddHttpClient(JwtAuthenticator.HttpClientName, client => client.Timeout = JwksTimeout);
+        services.AddHttpClient(JwtAuthenticator.HttpClientName, client => client.Timeout = JwksTimeout).UsePooledConnections();
         services.TryAddSingleton<JwtAuthenticator>();
         return services;
     }

@@ -1,10 +1,10 @@
 using System.Buffers.Text;
 using Microsoft.Extensions.Options;
-using TaskFunctions.Core.Api;
 using TaskFunctions.Core.Images;
 using TaskFunctions.Core.Net;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Validation;
 
 namespace TaskFunctions.Core.Inputs;
 

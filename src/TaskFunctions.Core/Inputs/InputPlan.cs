@@ -1,4 +1,4 @@
-using TaskFunctions.Core.Api;
+using TaskFunctions.Core.Validation;
 
 namespace TaskFunctions.Core.Inputs;
 

@@ -69,15 +69,20 @@ public sealed class SafeHttpFetcher : IDisposable
             UseCookies = false,
             PreAuthenticate = false,
             AutomaticDecompression = DecompressionMethods.None,
-            // Pooled connections keep the address checked at connect time; recycle them so DNS changes are picked up.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            // Pooled connections keep the address checked at connect time; recycle them so DNS changes are picked up
+            // (the fetcher is a singleton: this handler lives as long as the process).
+            PooledConnectionLifetime = PooledConnections.Lifetime,
+            PooledConnectionIdleTimeout = PooledConnections.IdleTimeout,
             ConnectTimeout = _options.Timeout,
             MaxResponseHeadersLength = 64,
             ConnectCallback = ConnectAsync,
         };
+        PooledConnectionLifetime = handler.PooledConnectionLifetime;
         _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
     }
+
+    /// <summary>How long a pooled connection is reused before the name is resolved and checked again.</summary>
+    internal TimeSpan PooledConnectionLifetime { get; }
 
     /// <summary>GETs <paramref name="url"/> within the configured limits; throws <see cref="OutboundRequestException"/> on any refusal or failure.</summary>
     public Task<FetchResult> FetchAsync(Uri url, CancellationToken ct)
@@ -223,28 +228,11 @@ public sealed class SafeHttpFetcher : IDisposable
         long started = _time.GetTimestamp();
         using HttpResponseMessage response = await _invoker.SendAsync(request, ct);
         int status = (int)response.StatusCode;
-        TimeSpan? retryAfter = ParseRetryAfter(response.Headers.RetryAfter, response.Headers.Date ?? _time.GetUtcNow());
+        TimeSpan? retryAfter = RetryAfterHeader.Parse(response.Headers, _time.GetUtcNow());
         string text = await ReadPrefixAsync(response.Content, ct);
         double elapsedMs = _time.GetElapsedTime(started).TotalMilliseconds;
         Log.Posted(_logger, url.Host, status, elapsedMs);
         return new OutboundResponse(status, retryAfter, text);
-    }
-
-    /// <summary>Retry-After as a wait: delta seconds as given, an HTTP date relative to <paramref name="now"/> (the response's Date when it has one); never negative.</summary>
-    internal static TimeSpan? ParseRetryAfter(RetryConditionHeaderValue? value, DateTimeOffset now)
-    {
-        if (value?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (value?.Date is { } date)
-        {
-            TimeSpan wait = date - now;
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
     }
 
     private static async Task<string> ReadPrefixAsync(HttpContent content, CancellationToken ct)

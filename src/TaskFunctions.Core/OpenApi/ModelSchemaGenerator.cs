@@ -5,8 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using TaskFunctions.Core.Api;
 using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Validation;
 
 namespace TaskFunctions.Core.OpenApi;
 

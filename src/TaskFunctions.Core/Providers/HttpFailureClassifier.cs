@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using TaskFunctions.Core.Net;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Providers;
@@ -38,56 +38,11 @@ public static class HttpFailureClassifier
         return new ProviderFailure(StatusMessage(provider, statusCode, providerMessage), category, retryable, retryable ? retryAfter : null);
     }
 
-    /// <summary>Classifies <paramref name="response"/>, reading its Retry-After headers relative to <paramref name="now"/>.</summary>
+    /// <summary>Classifies <paramref name="response"/>, reading its Retry-After headers (<see cref="RetryAfterHeader"/>) relative to <paramref name="now"/>.</summary>
     public static ProviderFailure Classify(string provider, HttpResponseMessage response, string? providerMessage, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(response);
-        return Classify(provider, (int)response.StatusCode, providerMessage, RetryAfter(response.Headers, now));
-    }
-
-    /// <summary>
-    /// The wait a provider asked for: <c>Retry-After</c> as delta seconds or HTTP date, else <c>retry-after-ms</c>
-    /// (OpenAI-style). Null when absent or unparsable; never negative.
-    /// </summary>
-    public static TimeSpan? RetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(headers);
-        if (headers.RetryAfter is { } typed)
-        {
-            if (typed.Delta is { } delta)
-            {
-                return NonNegative(delta);
-            }
-
-            if (typed.Date is { } date)
-            {
-                return NonNegative(date - now);
-            }
-        }
-
-        if (headers.TryGetValues("Retry-After", out var raw))
-        {
-            // Fractional seconds ("1.5") are not valid RFC 9110 but some gateways send them.
-            var value = raw.FirstOrDefault()?.Trim();
-            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds))
-            {
-                return NonNegative(TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.FromDays(1).TotalSeconds)));
-            }
-
-            if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
-            {
-                return NonNegative(date - now);
-            }
-        }
-
-        if (headers.TryGetValues("retry-after-ms", out var ms)
-            && double.TryParse(ms.FirstOrDefault()?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var millis)
-            && double.IsFinite(millis))
-        {
-            return NonNegative(TimeSpan.FromMilliseconds(Math.Min(millis, TimeSpan.FromDays(1).TotalMilliseconds)));
-        }
-
-        return null;
+        return Classify(provider, (int)response.StatusCode, providerMessage, RetryAfterHeader.Parse(response.Headers, now));
     }
 
     /// <summary>Whether <paramref name="exception"/> is a transport failure (connection refused/reset, DNS, broken stream).</summary>
@@ -153,8 +108,6 @@ public static class HttpFailureClassifier
 
         return builder.Length > MaxMessageLength ? builder.ToString(0, MaxMessageLength - 1).TrimEnd() + "…" : builder.ToString();
     }
-
-    private static TimeSpan NonNegative(TimeSpan value) => value < TimeSpan.Zero ? TimeSpan.Zero : value;
 
     private static T? Find<T>(Exception exception)
         where T : Exception

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using TaskFunctions.Core.Net;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Providers;
@@ -20,7 +21,8 @@ internal static class ProviderRegistration
     /// Registers <typeparamref name="TClient"/> as a typed <see cref="IHttpClientFactory"/> client and its options as
     /// <see cref="IProviderSettings"/>. The client enforces RequestTimeout per call itself (to tell a timeout from the
     /// caller's cancellation), so the HttpClient has none; redirects are never followed, as the key must only go to the
-    /// configured host.
+    /// configured host. The client is held for the process's life (<see cref="JobProviderRegistry"/> is a singleton), so
+    /// its handler is never rotated and recycles its pooled connections instead (<see cref="PooledConnections"/>).
     /// </summary>
     public static void AddProviderHttpClient<TClient, TOptions>(
         this IServiceCollection services, Func<TOptions, long> maxResponseBytes, Func<TOptions, TimeSpan> connectTimeout)
@@ -32,13 +34,12 @@ internal static class ProviderRegistration
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.MaxResponseContentBufferSize = maxResponseBytes(OptionsOf<TOptions>(provider));
             })
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            .UsePooledConnections((provider, handler) =>
             {
-                AllowAutoRedirect = false,
-                AutomaticDecompression = DecompressionMethods.All,
-                ConnectTimeout = connectTimeout(OptionsOf<TOptions>(provider)),
-                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-                UseCookies = false,
+                handler.AllowAutoRedirect = false;
+                handler.AutomaticDecompression = DecompressionMethods.All;
+                handler.ConnectTimeout = connectTimeout(OptionsOf<TOptions>(provider));
+                handler.UseCookies = false;
             });
         services.AddSingleton<IProviderSettings>(provider => OptionsOf<TOptions>(provider));
     }

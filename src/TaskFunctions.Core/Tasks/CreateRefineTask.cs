@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using TaskFunctions.Core.Api;
+using TaskFunctions.Core.Validation;
 
 namespace TaskFunctions.Core.Tasks;
 

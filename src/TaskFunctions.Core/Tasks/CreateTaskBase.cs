@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using TaskFunctions.Core.Api;
+using TaskFunctions.Core.Validation;
 
 namespace TaskFunctions.Core.Tasks;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
-using TaskFunctions.Core.Api;
+using TaskFunctions.Core.Validation;
 
 namespace TaskFunctions.Core.Tasks;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using TaskFunctions.Core.Api;
+using TaskFunctions.Core.Validation;
 
 namespace TaskFunctions.Core.Tasks;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using TaskFunctions.Tests.Infrastructure;
 
@@ -144,7 +143,8 @@ public sealed class ConcurrencyTests(SelfHostFixture fixture)
         }
 
         Assert.True(cancelled.Count <= 1, "a task can be cancelled once; later cancels are 409");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // The workflow is the only other writer: once its orchestration has ended, the state cannot move any more.
+        await fixture.WaitForWorkflowEndAsync(created["id"]!.GetValue<string>());
         var (_, later) = await ApiCalls.GetAsync(client, path);
         Assert.Equal(status, later!["status"]!.GetValue<string>());
     }
@@ -165,13 +165,13 @@ public sealed class ConcurrencyTests(SelfHostFixture fixture)
     }
 
     /// <summary>A task whose workflow has finished (cancelled at once, or already done), so only the test writes to it.</summary>
-    private static async Task<string> SettledTaskAsync(HttpClient client, string kind)
+    private async Task<string> SettledTaskAsync(HttpClient client, string kind)
     {
         var created = await ApiCalls.CreateAsync(client, SampleBodies.For(kind));
         var id = created["id"]!.GetValue<string>();
         await ApiCalls.SendAsync(client, HttpMethod.Post, ApiCalls.Tasks + id + "/cancel");
         await ApiCalls.WaitForAsync(client, id, ApiCalls.IsTerminal);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await fixture.WaitForWorkflowEndAsync(id);
         return id;
     }
 
@@ -193,14 +193,6 @@ public sealed class ConcurrencyTests(SelfHostFixture fixture)
     }
 
     /// <summary>The orchestration's row in the hub's Instances table (its runtime status), or null when there is none.</summary>
-    private async Task<string?> InstanceStatusAsync(string instanceId)
-    {
-        var table = new TableServiceClient(fixture.StorageConnectionString).GetTableClient(fixture.Host.Environment["TASKHUB_NAME"] + "Instances");
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId))
-        {
-            return row.GetString("RuntimeStatus") ?? "(row)";
-        }
-
-        return null;
-    }
+    private Task<string?> InstanceStatusAsync(string instanceId) =>
+        HubInstances.RuntimeStatusAsync(fixture.StorageConnectionString, fixture.Host.Environment["TASKHUB_NAME"], instanceId);
 }

@@ -17,6 +17,8 @@ namespace TaskFunctions.Tests.EndToEnd;
 [Collection(SelfHostCollection.Name)]
 public sealed class HostileBodyTests(SelfHostFixture fixture)
 {
+    // Every collection shares this Azurite; tests below the hosts stage their files in TaskBlobs.StagedInputsContainer,
+    // so a new blob here can only come from this host.
     private const string BlobContainer = "detail-enhancements";
 
     private static readonly Dictionary<string, Task<string>> PutTargets = [];

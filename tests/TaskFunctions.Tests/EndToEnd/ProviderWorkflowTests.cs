@@ -32,8 +32,10 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
 
         var seen = new List<double>();
         JsonObject final;
+        var deadline = DateTime.UtcNow + Long;
         while (true)
         {
+            Assert.True(DateTime.UtcNow < deadline, $"task {id} did not finish in time; progress seen: {string.Join(", ", seen)}");
             var (_, json) = await ApiCalls.GetAsync(client, ApiCalls.Tasks + id);
             final = json!.AsObject();
             seen.Add(final["progress"]!.GetValue<double>());
@@ -262,7 +264,8 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
         Assert.Equal("CANCELLED", cancelled!["status"]!.GetValue<string>());
         await WaitUntilAsync(() => fixture.Fal.CancelCount(app) == 1);
         script.Release();
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // From here a status poll would see the job COMPLETED; once the orchestration has ended it polls and fetches no more.
+        await fixture.WaitForWorkflowEndAsync(id, Long);
 
         var (_, final) = await ApiCalls.GetAsync(client, ApiCalls.Tasks + id);
         Assert.Equal("CANCELLED", final!["status"]!.GetValue<string>());
@@ -336,7 +339,8 @@ public sealed class ProviderWorkflowTests(SelfHostFixture fixture)
         var final = await RunAsync(client, body);
         await fixture.Webhooks.WaitForAsync(endpoint, 1, Long);
         var status = await WaitForWebhookStateAsync(client, final["id"]!.GetValue<string>(), "gone");
-        await Task.Delay(TimeSpan.FromSeconds(3)); // longer than the test schedule's first retry delays
+        // Delivery is the workflow's last step: once the orchestration has ended, no retry can follow.
+        await fixture.WaitForWorkflowEndAsync(final["id"]!.GetValue<string>(), Long);
 
         Assert.Single(fixture.Webhooks.Received(endpoint));
         Assert.Equal(410, status["last_status_code"]!.GetValue<int>());

@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFunctions.Core;
@@ -37,6 +38,7 @@ public static class CoreServices
         await provider.GetRequiredService<ITaskStore>().InitializeAsync();
         await provider.GetRequiredService<IIdempotencyStore>().InitializeAsync();
         await provider.GetRequiredService<IBlobStore>().InitializeAsync();
+        await new BlobContainerClient(storageConnectionString, TaskBlobs.StagedInputsContainer).CreateIfNotExistsAsync();
         return provider;
     }
 }

@@ -68,6 +68,10 @@ public sealed class SelfHostFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>Waits until the task's orchestration has ended (see <see cref="HubInstances.WaitForEndAsync"/>); returns its runtime status.</summary>
+    public Task<string> WaitForWorkflowEndAsync(string taskId, TimeSpan? timeout = null) =>
+        HubInstances.WaitForEndAsync(StorageConnectionString, Host.Environment["TASKHUB_NAME"], taskId, timeout ?? TimeSpan.FromSeconds(90));
+
     /// <summary>A client without any Authorization header.</summary>
     public HttpClient AnonymousClient() => new() { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -246,33 +245,5 @@ public sealed class SafeHttpFetcherPostTests : IAsyncLifetime
         // Assert
         Assert.Equal(OutboundFailure.Network, ex.Kind);
         Assert.DoesNotContain("127.0.0.1", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("3", 3.0)]
-    [InlineData("0", 0.0)]
-    [InlineData("Wed, 21 Oct 2015 07:28:30 GMT", 30.0)]
-    [InlineData("Wed, 21 Oct 2015 07:27:00 GMT", 0.0)]
-    public void ParseRetryAfter_DeltaOrDate_ReturnsNonNegativeWait(string header, double expectedSeconds)
-    {
-        // Arrange: "now" is the response's Date, 2015-10-21 07:28:00 UTC.
-        var now = new DateTimeOffset(2015, 10, 21, 7, 28, 0, TimeSpan.Zero);
-        Assert.True(RetryConditionHeaderValue.TryParse(header, out RetryConditionHeaderValue? value));
-
-        // Act
-        TimeSpan? wait = SafeHttpFetcher.ParseRetryAfter(value, now);
-
-        // Assert
-        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), wait);
-    }
-
-    [Fact]
-    public void ParseRetryAfter_Absent_ReturnsNull()
-    {
-        // Act
-        TimeSpan? wait = SafeHttpFetcher.ParseRetryAfter(null, DateTimeOffset.UnixEpoch);
-
-        // Assert
-        Assert.Null(wait);
     }
 }

@@ -38,6 +38,17 @@ public sealed class SafeHttpFetcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Constructor_Always_RecyclesPooledConnections()
+    {
+        // The fetcher is a singleton (inputs, provider outputs, webhooks): its connections must be recycled for DNS changes
+        // to be seen, and every new connection passes the address check again.
+        using SafeHttpFetcher fetcher = CreateFetcher([]);
+
+        Assert.Equal(PooledConnections.Lifetime, fetcher.PooledConnectionLifetime);
+        Assert.InRange(fetcher.PooledConnectionLifetime, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
     public async Task FetchAsync_AllowedLoopbackServer_ReturnsBodyAndContentType()
     {
         // Arrange

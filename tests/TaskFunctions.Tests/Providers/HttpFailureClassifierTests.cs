@@ -49,35 +49,14 @@ public sealed class HttpFailureClassifierTests
     }
 
     [Fact]
-    public void RetryAfter_HttpDate_IsRelativeToNow()
+    public void Classify_429WithHttpDateAndRetryAfterMs_KeepsTheMillisecondWait()
     {
-        using var response = Response(HttpStatusCode.TooManyRequests, ("Retry-After", Now.AddSeconds(30).ToString("R")));
+        // The header rules themselves are RetryAfterHeader's (tested there); this proves the classifier uses them.
+        using var response = Response(HttpStatusCode.TooManyRequests, ("Retry-After", Now.AddSeconds(30).ToString("R")), ("retry-after-ms", "1500"));
 
-        Assert.Equal(TimeSpan.FromSeconds(30), HttpFailureClassifier.RetryAfter(response.Headers, Now));
-    }
+        var failure = HttpFailureClassifier.Classify("prov", response, null, Now);
 
-    [Fact]
-    public void RetryAfter_DateInThePast_IsZero()
-    {
-        using var response = Response(HttpStatusCode.TooManyRequests, ("Retry-After", Now.AddMinutes(-5).ToString("R")));
-
-        Assert.Equal(TimeSpan.Zero, HttpFailureClassifier.RetryAfter(response.Headers, Now));
-    }
-
-    [Fact]
-    public void RetryAfter_RetryAfterMs_IsUsedWhenNoRetryAfter()
-    {
-        using var response = Response(HttpStatusCode.TooManyRequests, ("retry-after-ms", "1500"));
-
-        Assert.Equal(TimeSpan.FromMilliseconds(1500), HttpFailureClassifier.RetryAfter(response.Headers, Now));
-    }
-
-    [Fact]
-    public void RetryAfter_Garbage_IsNull()
-    {
-        using var response = Response(HttpStatusCode.TooManyRequests, ("Retry-After", "soon"));
-
-        Assert.Null(HttpFailureClassifier.RetryAfter(response.Headers, Now));
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), failure.RetryAfter);
     }
 
     [Fact]

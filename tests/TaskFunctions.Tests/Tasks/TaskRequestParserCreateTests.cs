@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using TaskFunctions.Core.Api;
 using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Validation;
 
 namespace TaskFunctions.Tests.Tasks;
 

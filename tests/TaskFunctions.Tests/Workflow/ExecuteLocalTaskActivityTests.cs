@@ -13,6 +13,7 @@ using TaskFunctions.Core.Tasks;
 using TaskFunctions.Core.Telemetry;
 using TaskFunctions.Core.Workflow;
 using TaskFunctions.Core.Workflow.Activities;
+using TaskFunctions.Tests.Images.Subject;
 using TaskFunctions.Tests.Infrastructure;
 
 namespace TaskFunctions.Tests.Workflow;
@@ -56,10 +57,7 @@ public sealed class ExecuteLocalTaskActivityTests(AzuriteFixture azurite)
         // The stored input went bad after it was checked (or was written by something else): the executor must
         // classify the decode failure as VALIDATION, not crash. Written straight to the blob, past the ingestor.
         var (taskId, _) = await CreateImageAdjusterAsync(provider, TestImages.PngBase64(64, 48), 30, 30);
-        var stored = (ImageAdjusterTaskPublic)TaskJson.DeserializeDocument((await provider.GetRequiredService<ITaskStore>().GetAsync(taskId))!.Document);
-        var slash = stored.InputImagePath.IndexOf('/', StringComparison.Ordinal);
-        using var garbage = new MemoryStream([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4, 5, 6, 7, 8]);
-        await provider.GetRequiredService<IBlobStore>().UploadAsync(stored.InputImagePath[..slash], stored.InputImagePath[(slash + 1)..], garbage, "image/png");
+        await CorruptInputAsync(provider, taskId);
 
         var outcome = await provider.GetRequiredService<ExecuteLocalTaskActivity>().RunAsync(new LocalTaskInput(taskId));
 
@@ -68,11 +66,50 @@ public sealed class ExecuteLocalTaskActivityTests(AzuriteFixture azurite)
         Assert.StartsWith("input_image:", outcome.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunAsync_ReferenceImageHasNoSubject_FailsAsValidationNamingReferenceImage()
+    {
+        await using var provider = await ServicesAsync();
+        // A uniform reference has no subject to take margins from: the refusal is the reference's, not the input's.
+        using var uniform = SubjectImages.Plain(40, 40, SubjectImages.White);
+        var (taskId, _) = await CreateImageAdjusterAsync(provider, TestImages.PngBase64(64, 48), 30, 30, Convert.ToBase64String(TestImages.Png(uniform)));
+
+        var outcome = await provider.GetRequiredService<ExecuteLocalTaskActivity>().RunAsync(new LocalTaskInput(taskId));
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(ErrorCategory.VALIDATION, outcome.Category);
+        Assert.Equal("reference_image: no subject could be detected (the image is uniform)", outcome.Error);
+    }
+
+    [Fact]
+    public async Task RunAsync_InputUndecodableWithGoodReference_FailsAsValidationNamingInputImage()
+    {
+        await using var provider = await ServicesAsync();
+        using var reference = SubjectImages.Plain(40, 40, SubjectImages.White).With(new Rectangle(10, 10, 20, 20), SubjectImages.Red);
+        var (taskId, _) = await CreateImageAdjusterAsync(provider, TestImages.PngBase64(64, 48), 30, 30, Convert.ToBase64String(TestImages.Png(reference)));
+        await CorruptInputAsync(provider, taskId);
+
+        var outcome = await provider.GetRequiredService<ExecuteLocalTaskActivity>().RunAsync(new LocalTaskInput(taskId));
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(ErrorCategory.VALIDATION, outcome.Category);
+        Assert.StartsWith("input_image: ", outcome.Error, StringComparison.Ordinal);
+    }
+
     private Task<ServiceProvider> ServicesAsync() => CoreServices.BuildAsync(azurite.ConnectionString);
 
-    private static async Task<(string TaskId, StoredTask Stored)> CreateImageAdjusterAsync(IServiceProvider provider, string image, int width, int height)
+    /// <summary>Overwrites the stored input with a PNG signature and junk, past the ingestor's checks.</summary>
+    private static async Task CorruptInputAsync(IServiceProvider provider, string taskId)
     {
-        var request = new CreateImageAdjusterTask { OriginInstance = "tests", InputImage = image, TargetWidth = width, TargetHeight = height, Mode = "crop" };
+        var stored = (ImageAdjusterTaskPublic)TaskJson.DeserializeDocument((await provider.GetRequiredService<ITaskStore>().GetAsync(taskId))!.Document);
+        var slash = stored.InputImagePath.IndexOf('/', StringComparison.Ordinal);
+        using var garbage = new MemoryStream([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4, 5, 6, 7, 8]);
+        await provider.GetRequiredService<IBlobStore>().UploadAsync(stored.InputImagePath[..slash], stored.InputImagePath[(slash + 1)..], garbage, "image/png");
+    }
+
+    private static async Task<(string TaskId, StoredTask Stored)> CreateImageAdjusterAsync(IServiceProvider provider, string image, int width, int height, string? reference = null)
+    {
+        var request = new CreateImageAdjusterTask { OriginInstance = "tests", InputImage = image, ReferenceImage = reference, TargetWidth = width, TargetHeight = height, Mode = "crop" };
         var ingestor = provider.GetRequiredService<InputIngestor>();
         var plan = await ingestor.PlanAsync(request, CancellationToken.None);
         Assert.Empty(plan.Errors);

@@ -42,7 +42,7 @@ public sealed class MarginAdjuster
     }
 
     /// <summary>Adjusts the image read from <paramref name="input"/> to the requested margins and writes it as PNG to <paramref name="output"/>.</summary>
-    /// <exception cref="InvalidImageException">The input or reference is not acceptable (reference messages start with "reference image: "), or the result would be too large.</exception>
+    /// <exception cref="InvalidImageException">The input or reference is not acceptable (for the reference, <see cref="InvalidImageException.Role"/> is <see cref="ImageInputRole.Reference"/>), or the result would be too large.</exception>
     /// <exception cref="ArgumentException">The request is inconsistent (half a target size, bad margins, unknown resampling name).</exception>
     public async Task<MarginAdjustResult> AdjustAsync(Stream input, MarginRequest request, Stream output, CancellationToken ct)
     {
@@ -71,7 +71,7 @@ public sealed class MarginAdjuster
             }
             catch (InvalidImageException ex)
             {
-                throw new InvalidImageException($"reference image: {ex.Message}", ex);
+                throw InvalidImageException.ForReference(ex);
             }
 
             margins = margins.Or(reference.Margins);

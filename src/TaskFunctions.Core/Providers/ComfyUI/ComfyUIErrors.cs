@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TaskFunctions.Core.Net;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Providers.ComfyUI;
@@ -21,7 +22,7 @@ public static class ComfyUIErrors
         ArgumentNullException.ThrowIfNull(headers);
         var (category, retryable) = HttpFailureClassifier.CategoryOf(statusCode);
         var message = HttpFailureClassifier.StatusMessage(ProviderName, statusCode, Describe(body));
-        return new ProviderFailure(message, category, retryable, retryable ? HttpFailureClassifier.RetryAfter(headers, now) : null);
+        return new ProviderFailure(message, category, retryable, retryable ? RetryAfterHeader.Parse(headers, now) : null);
     }
 
     /// <summary>"Prompt outputs failed validation: node 6 (CLIPTextEncode): Required input is missing: clip", from a ComfyUI error body.</summary>

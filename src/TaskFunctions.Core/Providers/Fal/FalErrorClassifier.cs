@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TaskFunctions.Core.Net;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Providers.Fal;
@@ -59,7 +60,7 @@ public static class FalErrorClassifier
         }
 
         var message = HttpFailureClassifier.StatusMessage(ProviderName, statusCode, error.Describe());
-        return new ProviderFailure(message, category, retryable, retryable ? HttpFailureClassifier.RetryAfter(headers, now) : null);
+        return new ProviderFailure(message, category, retryable, retryable ? RetryAfterHeader.Parse(headers, now) : null);
     }
 
     /// <summary>

@@ -1,15 +1,15 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TaskFunctions.Core.Net;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Providers.OpenAI;
 
 /// <summary>
 /// OpenAI's error conventions on top of <see cref="HttpFailureClassifier"/>: bodies <c>{"error":{message,type,param,code}}</c>,
-/// content-policy codes, the <c>x-should-retry</c> hint and <c>retry-after-ms</c> / <c>retry-after</c> (the official
-/// clients' rules: milliseconds first, values above <see cref="MaxRetryAfter"/> ignored).
+/// content-policy codes, the <c>x-should-retry</c> hint and <c>retry-after-ms</c> / <c>retry-after</c> (read by
+/// <see cref="RetryAfterHeader"/> under the official clients' rule: waits above <see cref="MaxRetryAfter"/>, or zero, ignored).
 /// </summary>
 public static class OpenAIErrorClassifier
 {
@@ -17,10 +17,11 @@ public static class OpenAIErrorClassifier
     public const string ProviderName = "openai";
 
     public const string ShouldRetryHeader = "x-should-retry";
-    public const string RetryAfterMsHeader = "retry-after-ms";
 
     /// <summary>Longer waits than this are not honoured (the workflow's own backoff applies), like the official clients.</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(120);
+
+    private static readonly RetryAfterRule RetryAfterLimit = RetryAfterRule.HonourUpTo(MaxRetryAfter);
 
     /// <summary>Error codes that mean the prompt or an image was refused by moderation (OpenAI and Azure OpenAI).</summary>
     private static readonly HashSet<string> ContentPolicyCodes = new(StringComparer.OrdinalIgnoreCase)
@@ -58,25 +59,7 @@ public static class OpenAIErrorClassifier
         }
 
         var message = HttpFailureClassifier.StatusMessage(ProviderName, statusCode, error.Describe());
-        return new ProviderFailure(message, category, retryable, retryable ? RetryAfter(headers, now) : null);
-    }
-
-    /// <summary>
-    /// The wait the provider asked for: <c>retry-after-ms</c>, else <c>retry-after</c> (seconds or HTTP date). Null when
-    /// absent, not positive, or above <see cref="MaxRetryAfter"/>.
-    /// </summary>
-    public static TimeSpan? RetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(headers);
-        TimeSpan? asked = null;
-        if (Header(headers, RetryAfterMsHeader) is { } ms
-            && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && double.IsFinite(millis))
-        {
-            asked = TimeSpan.FromMilliseconds(Math.Clamp(millis, -1, TimeSpan.FromDays(1).TotalMilliseconds));
-        }
-
-        asked ??= HttpFailureClassifier.RetryAfter(headers, now);
-        return asked is { } wait && wait > TimeSpan.Zero && wait <= MaxRetryAfter ? wait : null;
+        return new ProviderFailure(message, category, retryable, retryable ? RetryAfterHeader.Parse(headers, now, RetryAfterLimit) : null);
     }
 
     private static OpenAIError Parse(string? body)

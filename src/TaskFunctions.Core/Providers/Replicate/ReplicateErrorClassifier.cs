@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using TaskFunctions.Core.Net;
 using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Providers.Replicate;
@@ -31,7 +32,7 @@ public static partial class ReplicateErrorClassifier
         TimeSpan? retryAfter = null;
         if (retryable)
         {
-            retryAfter = HttpFailureClassifier.RetryAfter(headers, now) ?? (statusCode == 429 ? ThrottleWait(problem) : null);
+            retryAfter = RetryAfterHeader.Parse(headers, now) ?? (statusCode == 429 ? ThrottleWait(problem) : null);
         }
 
         return new ProviderFailure(HttpFailureClassifier.StatusMessage(ProviderName, statusCode, problem), category, retryable, retryAfter);

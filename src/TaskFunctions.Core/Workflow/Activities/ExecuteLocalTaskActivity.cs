@@ -94,13 +94,10 @@ public sealed partial class ExecuteLocalTaskActivity(
                 (width, height, contentType) = (result.Width, result.Height, result.ContentType);
             }
         }
-        catch (InvalidImageException ex) when (ex.Message.StartsWith("reference image: ", StringComparison.Ordinal))
-        {
-            return ExecutionOutcome.Failure($"reference_image: {ex.Message["reference image: ".Length..]}", ErrorCategory.VALIDATION);
-        }
         catch (InvalidImageException ex)
         {
-            return ExecutionOutcome.Failure($"input_image: {ex.Message}", ErrorCategory.VALIDATION);
+            var field = ex.Role == ImageInputRole.Reference ? "reference_image" : "input_image";
+            return ExecutionOutcome.Failure($"{field}: {ex.Reason}", ErrorCategory.VALIDATION);
         }
 
         output.Position = 0;

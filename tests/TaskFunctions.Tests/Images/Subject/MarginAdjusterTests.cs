@@ -213,7 +213,9 @@ public class MarginAdjusterTests
 
         var ex = await Assert.ThrowsAsync<InvalidImageException>(() => Adjust(input, request));
 
+        Assert.Equal(ImageInputRole.Reference, ex.Role);
         Assert.StartsWith("reference image: ", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(ex.Message["reference image: ".Length..], ex.Reason);
     }
 
     [Fact]

@@ -83,8 +83,8 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync([]);
         var id = Guid.NewGuid().ToString();
-        var baseImage = await StoreAsync(provider, "editings", id, "base", TestImages.SplitPng(8, 6));
-        var reference = await StoreAsync(provider, "editings", id, "ref0", TestImages.SplitJpeg(4, 4));
+        var baseImage = await StoreAsync(provider, id, "base", TestImages.SplitPng(8, 6));
+        var reference = await StoreAsync(provider, id, "ref0", TestImages.SplitJpeg(4, 4));
         var workflow = ComfyUITestGraphs.ImageToImage();
         workflow["4"] = new JsonObject { ["class_type"] = "LoadImage", ["inputs"] = new JsonObject { ["image"] = "r.png" }, ["_meta"] = new JsonObject { ["title"] = "input_reference_image" } };
         workflow["5"] = new JsonObject { ["class_type"] = "CLIPTextEncode", ["inputs"] = new JsonObject { ["text"] = "", ["clip"] = new JsonArray("4", 1) }, ["_meta"] = new JsonObject { ["title"] = "input_prompt" } };
@@ -107,7 +107,7 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync(new() { ["Providers:ComfyUI:Workflows:EDITING"] = ImagePath });
         var id = Guid.NewGuid().ToString();
-        var task = new EditingTaskPublic { Id = id, Prompt = "make it blue", BaseImagePath = await StoreAsync(provider, "editings", id, "base", TestImages.SplitPng(8, 6)) };
+        var task = new EditingTaskPublic { Id = id, Prompt = "make it blue", BaseImagePath = await StoreAsync(provider, id, "base", TestImages.SplitPng(8, 6)) };
 
         var ex = await Assert.ThrowsAsync<ProviderException>(() => Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None));
 
@@ -123,7 +123,7 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync(new() { ["Providers:ComfyUI:Workflows:REFINE"] = ImagePath });
         var id = Guid.NewGuid().ToString();
-        var stored = await StoreAsync(provider, "refines", id, "base", TestImages.SplitPng(100, 50));
+        var stored = await StoreAsync(provider, id, "base", TestImages.SplitPng(100, 50));
         var workflow = ComfyUITestGraphs.ImageToImage();
         workflow["2"]!["_meta"]!["title"] = "input_upscale_factor";
         workflow["6"] = new JsonObject { ["class_type"] = "ImageScale", ["inputs"] = new JsonObject { ["width"] = 1, ["height"] = 1 }, ["_meta"] = new JsonObject { ["title"] = "input_width" } };
@@ -149,8 +149,8 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync(new() { ["Providers:ComfyUI:Workflows:FACE_ENHANCER"] = ImagePath, ["Providers:ComfyUI:Workflows:REFINE"] = TextToImagePath });
         var id = Guid.NewGuid().ToString();
-        var stored = await StoreAsync(provider, "refines", id, "base", TestImages.SplitPng(10, 10));
-        var upscaled = await StoreAsync(provider, "refines", id, "upscaled", TestImages.SplitJpeg(20, 20));
+        var stored = await StoreAsync(provider, id, "base", TestImages.SplitPng(10, 10));
+        var upscaled = await StoreAsync(provider, id, "upscaled", TestImages.SplitJpeg(20, 20));
         var task = new CreateRefineTask { OriginInstance = "tests", BaseImageUrl = "https://images.example/a.png", FaceDetailEnabled = true }
             .ToPublic(id, "tenant", DateTimeOffset.UtcNow, new Dictionary<string, string> { ["base_image_url"] = stored });
 
@@ -167,7 +167,7 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync(new() { ["Providers:ComfyUI:Workflows:FACE_ENHANCER"] = TextToImagePath, ["Providers:ComfyUI:Workflows:faces"] = ImagePath });
         var id = Guid.NewGuid().ToString();
-        var stored = await StoreAsync(provider, "refines", id, "base", TestImages.SplitPng(10, 10));
+        var stored = await StoreAsync(provider, id, "base", TestImages.SplitPng(10, 10));
         var task = new CreateRefineTask
         {
             OriginInstance = "tests", BaseImageUrl = "https://images.example/a.png", FaceDetailEnabled = true, ProviderConfig = new JsonObject { ["face_detail_workflow_name"] = "faces" },
@@ -183,8 +183,8 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync(new() { ["Providers:ComfyUI:Workflows:BACKGROUND_REMOVAL"] = ImagePath });
         var id = Guid.NewGuid().ToString();
-        var first = await StoreAsync(provider, "background-removals", id, "0", TestImages.SplitPng(4, 4));
-        var second = await StoreAsync(provider, "background-removals", id, "1", TestImages.SplitJpeg(4, 4));
+        var first = await StoreAsync(provider, id, "0", TestImages.SplitPng(4, 4));
+        var second = await StoreAsync(provider, id, "1", TestImages.SplitJpeg(4, 4));
         var task = new BackgroundRemovalTaskPublic { Id = id, InputImagePaths = [first, second] };
 
         var request = await Mapper(provider).CreateAsync(task, new JobPart(JobPartKind.Image, 1), CancellationToken.None);
@@ -202,7 +202,7 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
         workflow["8"] = new JsonObject { ["class_type"] = "KSampler", ["inputs"] = new JsonObject { ["seed"] = 0 } };
         var task = new FaceEnhancerTaskPublic
         {
-            Id = id, InputImagePath = await StoreAsync(provider, "face-enhancements", id, "input", TestImages.SplitPng(4, 4)), ProviderConfig = new JsonObject { ["workflow"] = workflow },
+            Id = id, InputImagePath = await StoreAsync(provider, id, "input", TestImages.SplitPng(4, 4)), ProviderConfig = new JsonObject { ["workflow"] = workflow },
         };
 
         var request = await Mapper(provider).CreateAsync(task, new JobPart(JobPartKind.FaceAttempt, 3), CancellationToken.None);
@@ -219,8 +219,8 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
         var task = new DetailEnhancerTaskPublic
         {
             Id = id,
-            BaseImagePath = await StoreAsync(provider, "detail-enhancements", id, "base", TestImages.SplitPng(4, 4)),
-            ReferenceImagePath = await StoreAsync(provider, "detail-enhancements", id, "ref", TestImages.SplitPng(4, 4)),
+            BaseImagePath = await StoreAsync(provider, id, "base", TestImages.SplitPng(4, 4)),
+            ReferenceImagePath = await StoreAsync(provider, id, "ref", TestImages.SplitPng(4, 4)),
             DetailLabel = "logo",
         };
 
@@ -253,7 +253,7 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
         });
         var id = Guid.NewGuid().ToString();
         var input = TestImages.SplitPng(12, 8);
-        var task = new FaceEnhancerTaskPublic { Id = id, InputImagePath = await StoreAsync(provider, "face-enhancements", id, "input", input) };
+        var task = new FaceEnhancerTaskPublic { Id = id, InputImagePath = await StoreAsync(provider, id, "input", input) };
         var client = provider.GetRequiredKeyedService<IJobProvider>(ProviderType.COMFYUI);
         var log = new ServiceRequestLog(ProviderType.COMFYUI, 1, TimeProvider.System);
 
@@ -284,9 +284,9 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
     private async Task<ServiceProvider> BuildAsync(Dictionary<string, string?> settings) =>
         await CoreServices.BuildAsync(azurite.ConnectionString, services => services.AddTaskFunctionsComfyUI(), settings);
 
-    private static async Task<string> StoreAsync(IServiceProvider provider, string container, string taskId, string name, byte[] bytes)
+    private static async Task<string> StoreAsync(IServiceProvider provider, string taskId, string name, byte[] bytes)
     {
         using var content = new MemoryStream(bytes);
-        return await provider.GetRequiredService<IBlobStore>().UploadAsync(container, $"{taskId}/inputs/{name}", content, "application/octet-stream");
+        return await provider.GetRequiredService<IBlobStore>().UploadAsync(TaskBlobs.StagedInputsContainer, $"{taskId}/inputs/{name}", content, "application/octet-stream");
     }
 }

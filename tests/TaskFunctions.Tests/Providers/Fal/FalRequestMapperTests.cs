@@ -74,8 +74,8 @@ public sealed class FalRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await CoreServices.BuildAsync(azurite.ConnectionString);
         var id = Guid.NewGuid().ToString();
-        var baseImage = await StoreAsync(provider, "editings", id, "base", TestImages.SplitPng(8, 6));
-        var reference = await StoreAsync(provider, "editings", id, "ref0", TestImages.Jpeg(TestImages.Split(4, 4, TestImages.Red, TestImages.Blue)));
+        var baseImage = await StoreAsync(provider, id, "base", TestImages.SplitPng(8, 6));
+        var reference = await StoreAsync(provider, id, "ref0", TestImages.Jpeg(TestImages.Split(4, 4, TestImages.Red, TestImages.Blue)));
         var task = new EditingTaskPublic { Id = id, Prompt = "make it blue", BaseImagePath = baseImage, ReferenceImages = [reference], Width = 8, Height = 6 };
 
         var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
@@ -92,7 +92,7 @@ public sealed class FalRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await CoreServices.BuildAsync(azurite.ConnectionString);
         var id = Guid.NewGuid().ToString();
-        var stored = await StoreAsync(provider, "refines", id, "base", TestImages.SplitPng(100, 50));
+        var stored = await StoreAsync(provider, id, "base", TestImages.SplitPng(100, 50));
         var create = new CreateRefineTask { OriginInstance = "tests", BaseImageUrl = "https://images.example/a.png", TargetWidth = 300, TargetHeight = 100 };
         var task = create.ToPublic(id, "tenant", DateTimeOffset.UtcNow, new Dictionary<string, string> { ["base_image_url"] = stored });
 
@@ -132,9 +132,9 @@ public sealed class FalRequestMapperTests(AzuriteFixture azurite)
     private static FalRequestMapper Mapper(IServiceProvider provider) =>
         (FalRequestMapper)provider.GetServices<IJobRequestFactory>().Single(f => f.Provider == ProviderType.FAL);
 
-    private static async Task<string> StoreAsync(IServiceProvider provider, string container, string taskId, string name, byte[] bytes)
+    private static async Task<string> StoreAsync(IServiceProvider provider, string taskId, string name, byte[] bytes)
     {
         using var content = new MemoryStream(bytes);
-        return await provider.GetRequiredService<IBlobStore>().UploadAsync(container, $"{taskId}/inputs/{name}", content, "application/octet-stream");
+        return await provider.GetRequiredService<IBlobStore>().UploadAsync(TaskBlobs.StagedInputsContainer, $"{taskId}/inputs/{name}", content, "application/octet-stream");
     }
 }

@@ -19,8 +19,8 @@ public sealed class OpenAIRequestFactoryTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync();
         var id = Guid.NewGuid().ToString();
-        var png = await StoreAsync(provider, "llm-interactions", id, "img0", TestImages.SplitPng(8, 6));
-        var jpeg = await StoreAsync(provider, "llm-interactions", id, "img1", TestImages.SplitJpeg(4, 4));
+        var png = await StoreAsync(provider, id, "img0", TestImages.SplitPng(8, 6));
+        var jpeg = await StoreAsync(provider, id, "img1", TestImages.SplitJpeg(4, 4));
         var task = new LLMInteractionTaskPublic { Id = id, Prompt = "What is shown?", SystemPrompt = "You describe images.", InputImages = [png, jpeg] };
 
         var request = await Factory(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
@@ -132,7 +132,7 @@ public sealed class OpenAIRequestFactoryTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync();
         var id = Guid.NewGuid().ToString();
-        var reference = await StoreAsync(provider, "generations", id, "reference", TestImages.SplitPng(8, 6));
+        var reference = await StoreAsync(provider, id, "reference", TestImages.SplitPng(8, 6));
         var task = new GenerationTaskPublic { Id = id, Prompt = "in this style", ReferenceImagePath = reference };
 
         var request = await Factory(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
@@ -146,8 +146,8 @@ public sealed class OpenAIRequestFactoryTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync();
         var id = Guid.NewGuid().ToString();
-        var baseImage = await StoreAsync(provider, "editings", id, "base", TestImages.SplitPng(8, 6));
-        var reference = await StoreAsync(provider, "editings", id, "ref0", TestImages.SplitJpeg(4, 4));
+        var baseImage = await StoreAsync(provider, id, "base", TestImages.SplitPng(8, 6));
+        var reference = await StoreAsync(provider, id, "ref0", TestImages.SplitJpeg(4, 4));
         var task = new EditingTaskPublic
         {
             Id = id,
@@ -209,8 +209,8 @@ public sealed class OpenAIRequestFactoryTests(AzuriteFixture azurite)
             ["Providers:OpenAI:Models:EDITING"] = model,
         });
         var id = Guid.NewGuid().ToString();
-        var baseImage = await StoreAsync(provider, "editings", id, "base", TestImages.SplitPng(8, 6));
-        var reference = await StoreAsync(provider, "editings", id, "ref0", TestImages.SplitPng(4, 4));
+        var baseImage = await StoreAsync(provider, id, "base", TestImages.SplitPng(8, 6));
+        var reference = await StoreAsync(provider, id, "ref0", TestImages.SplitPng(4, 4));
         var task = new EditingTaskPublic { Id = id, Prompt = "make it blue", BaseImagePath = baseImage, ReferenceImages = [reference], Width = 1024, Height = 1024 };
         var log = new ServiceRequestLog(ProviderType.OPENAI, 1, TimeProvider.System);
         var registry = provider.GetRequiredService<JobProviderRegistry>();
@@ -262,9 +262,9 @@ public sealed class OpenAIRequestFactoryTests(AzuriteFixture azurite)
     private static OpenAIRequestFactory Factory(IServiceProvider provider) =>
         (OpenAIRequestFactory)provider.GetServices<IJobRequestFactory>().Single(f => f.Provider == ProviderType.OPENAI);
 
-    private static async Task<string> StoreAsync(IServiceProvider provider, string container, string taskId, string name, byte[] bytes)
+    private static async Task<string> StoreAsync(IServiceProvider provider, string taskId, string name, byte[] bytes)
     {
         using var content = new MemoryStream(bytes);
-        return await provider.GetRequiredService<IBlobStore>().UploadAsync(container, $"{taskId}/inputs/{name}", content, "application/octet-stream");
+        return await provider.GetRequiredService<IBlobStore>().UploadAsync(TaskBlobs.StagedInputsContainer, $"{taskId}/inputs/{name}", content, "application/octet-stream");
     }
 }

@@ -113,7 +113,7 @@ public sealed class ReplicateRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync();
         var id = Guid.NewGuid().ToString();
-        var baseImage = await StoreAsync(provider, TaskType.EDITING, id, "base", TestImages.SplitPng(8, 6));
+        var baseImage = await StoreAsync(provider, id, "base", TestImages.SplitPng(8, 6));
         var task = new EditingTaskPublic { Id = id, Prompt = "make it blue", BaseImagePath = baseImage, Seed = 7 };
 
         var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
@@ -129,7 +129,7 @@ public sealed class ReplicateRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync();
         var id = Guid.NewGuid().ToString();
-        var baseImage = await StoreAsync(provider, TaskType.EDITING, id, "base", TestImages.SplitPng(8, 6));
+        var baseImage = await StoreAsync(provider, id, "base", TestImages.SplitPng(8, 6));
         var task = new EditingTaskPublic { Id = id, Prompt = "x", BaseImagePath = baseImage, ReferenceImages = [baseImage] };
 
         var ex = await Assert.ThrowsAsync<ProviderException>(() => Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None));
@@ -193,7 +193,7 @@ public sealed class ReplicateRequestMapperTests(AzuriteFixture azurite)
             FaceDetailDenoise = 0.3,
             ProviderConfig = new JsonObject { ["model"] = "acme/upscaler", ["face_detail_input"] = new JsonObject { ["upscale"] = 2 } },
         });
-        var upscaled = await StoreAsync(provider, TaskType.REFINE, task.Id, "upscaled", TestImages.SplitJpeg(20, 10));
+        var upscaled = await StoreAsync(provider, task.Id, "upscaled", TestImages.SplitJpeg(20, 10));
 
         var upscale = await Mapper(provider).CreateAsync(task, new JobPart(JobPartKind.Upscale), CancellationToken.None);
         var request = await Mapper(provider).CreateAsync(task, new JobPart(JobPartKind.FaceDetail, Source: upscaled), CancellationToken.None);
@@ -228,7 +228,7 @@ public sealed class ReplicateRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync();
         var id = Guid.NewGuid().ToString();
-        var image = await StoreAsync(provider, TaskType.VIDEO_GENERATION, id, "input", TestImages.SplitPng(8, 8));
+        var image = await StoreAsync(provider, id, "input", TestImages.SplitPng(8, 8));
         var task = new VideoGenerationTaskPublic { Id = id, Prompt = "waves", NegativePrompt = "blur", InputImagePath = image };
 
         var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
@@ -243,8 +243,8 @@ public sealed class ReplicateRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync();
         var id = Guid.NewGuid().ToString();
-        var first = await StoreAsync(provider, TaskType.LLM_INTERACTION, id, "0", TestImages.SplitPng(4, 4));
-        var second = await StoreAsync(provider, TaskType.LLM_INTERACTION, id, "1", TestImages.SplitJpeg(4, 4));
+        var first = await StoreAsync(provider, id, "0", TestImages.SplitPng(4, 4));
+        var second = await StoreAsync(provider, id, "1", TestImages.SplitJpeg(4, 4));
         var task = new LLMInteractionTaskPublic
         {
             Id = id,
@@ -276,8 +276,11 @@ public sealed class ReplicateRequestMapperTests(AzuriteFixture azurite)
 
         var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
         var job = await client.SubmitAsync(request, log, CancellationToken.None);
+        // The fake answers "processing" a scripted number of times, then "succeeded"; bounded so a bad script fails, not hangs.
+        var polls = 0;
         while ((await client.GetStatusAsync(job, log, CancellationToken.None)).State != ProviderJobState.Completed)
         {
+            Assert.True(++polls < 50, $"the prediction was not completed after {polls} polls");
         }
 
         var output = await client.GetResultAsync(job, log, CancellationToken.None);
@@ -292,8 +295,8 @@ public sealed class ReplicateRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync();
         var id = Guid.NewGuid().ToString();
-        var first = await StoreAsync(provider, TaskType.BACKGROUND_REMOVAL, id, "0", TestImages.SplitPng(4, 4));
-        var second = await StoreAsync(provider, TaskType.BACKGROUND_REMOVAL, id, "1", TestImages.SplitJpeg(4, 4));
+        var first = await StoreAsync(provider, id, "0", TestImages.SplitPng(4, 4));
+        var second = await StoreAsync(provider, id, "1", TestImages.SplitJpeg(4, 4));
         var task = new BackgroundRemovalTaskPublic { Id = id, InputImagePaths = [first, second] };
 
         var request = await Mapper(provider).CreateAsync(task, new JobPart(JobPartKind.Image, 1), CancellationToken.None);
@@ -308,8 +311,8 @@ public sealed class ReplicateRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync();
         var id = Guid.NewGuid().ToString();
-        var baseImage = await StoreAsync(provider, TaskType.DETAIL_ENHANCER, id, "base", TestImages.SplitPng(4, 4));
-        var reference = await StoreAsync(provider, TaskType.DETAIL_ENHANCER, id, "ref", TestImages.SplitJpeg(4, 4));
+        var baseImage = await StoreAsync(provider, id, "base", TestImages.SplitPng(4, 4));
+        var reference = await StoreAsync(provider, id, "ref", TestImages.SplitJpeg(4, 4));
         var task = new DetailEnhancerTaskPublic { Id = id, BaseImagePath = baseImage, ReferenceImagePath = reference, DetailLabel = "logo" };
 
         var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
@@ -325,7 +328,7 @@ public sealed class ReplicateRequestMapperTests(AzuriteFixture azurite)
     {
         await using var provider = await BuildAsync();
         var id = Guid.NewGuid().ToString();
-        var image = await StoreAsync(provider, TaskType.FACE_ENHANCER, id, "input", TestImages.SplitPng(8, 8));
+        var image = await StoreAsync(provider, id, "input", TestImages.SplitPng(8, 8));
         var task = new FaceEnhancerTaskPublic { Id = id, InputImagePath = image };
 
         var first = await Mapper(provider).CreateAsync(task, new JobPart(JobPartKind.FaceAttempt, 1), CancellationToken.None);
@@ -404,17 +407,16 @@ public sealed class ReplicateRequestMapperTests(AzuriteFixture azurite)
     private static async Task<RefineTaskPublic> RefineAsync(IServiceProvider provider, CreateRefineTask create)
     {
         var id = Guid.NewGuid().ToString();
-        var stored = await StoreAsync(provider, TaskType.REFINE, id, "base", TestImages.SplitPng(100, 50));
+        var stored = await StoreAsync(provider, id, "base", TestImages.SplitPng(100, 50));
         return (RefineTaskPublic)create.ToPublic(id, "tenant", DateTimeOffset.UtcNow, new Dictionary<string, string> { ["base_image_url"] = stored });
     }
 
     private static ReplicateRequestMapper Mapper(IServiceProvider provider) =>
         (ReplicateRequestMapper)provider.GetServices<IJobRequestFactory>().Single(f => f.Provider == ProviderType.REPLICATE);
 
-    private static async Task<string> StoreAsync(IServiceProvider provider, TaskType kind, string taskId, string name, byte[] bytes)
+    private static async Task<string> StoreAsync(IServiceProvider provider, string taskId, string name, byte[] bytes)
     {
-        var container = TaskKinds.Container(kind);
         using var content = new MemoryStream(bytes);
-        return await provider.GetRequiredService<IBlobStore>().UploadAsync(container, $"{taskId}/inputs/{name}", content, "application/octet-stream");
+        return await provider.GetRequiredService<IBlobStore>().UploadAsync(TaskBlobs.StagedInputsContainer, $"{taskId}/inputs/{name}", content, "application/octet-stream");
     }
 }

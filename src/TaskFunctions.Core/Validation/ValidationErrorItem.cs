@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace TaskFunctions.Core.Api;
+namespace TaskFunctions.Core.Validation;
 
 /// <summary>One entry of a FastAPI/pydantic-style 422 body: <c>{"loc":[...],"msg":"...","type":"..."}</c>.</summary>
 public sealed record ValidationErrorItem(
