@@ -1,3 +1,5 @@
+using TaskFunctions.Core.Tasks;
+
 namespace TaskFunctions.Core.Api;
 
 /// <summary>

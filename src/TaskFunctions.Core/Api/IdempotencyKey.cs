@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using TaskFunctions.Core.Validation;
 
 namespace TaskFunctions.Core.Api;
 

@@ -7,6 +7,7 @@ using TaskFunctions.Core.Auth;
 using TaskFunctions.Core.Inputs;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Validation;
 using TaskFunctions.Core.Workflow;
 
 namespace TaskFunctions.Core.Api;

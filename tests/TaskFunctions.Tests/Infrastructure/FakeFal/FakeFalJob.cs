@@ -23,6 +23,9 @@ internal sealed class FakeFalJob(string id, string appId, string aliasPrefix, Fa
 
     public int Polls { get; set; }
 
+    /// <summary>When the submit arrived (the start of a <see cref="FalJobPlan.SucceedsAfter"/> job's run time).</summary>
+    public DateTimeOffset SubmittedAt { get; } = DateTimeOffset.UtcNow;
+
     /// <summary>A status poll has answered COMPLETED (the result may be fetched, cancel is too late).</summary>
     public bool Completed { get; set; }
 

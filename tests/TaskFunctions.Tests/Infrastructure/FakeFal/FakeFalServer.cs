@@ -349,7 +349,9 @@ public sealed class FakeFalServer : IAsyncDisposable
             else
             {
                 var poll = ++job.Polls;
-                var progress = poll - plan.QueuePolls;
+                var progress = plan.RunTime is { } runTime
+                    ? (DateTimeOffset.UtcNow - job.SubmittedAt < runTime ? 1 : plan.ProgressPolls + 1)
+                    : poll - plan.QueuePolls;
                 if (progress <= 0)
                 {
                     status = 202;

@@ -44,6 +44,9 @@ public sealed class FalJobPlan
 
     internal Uri? UrlsBase { get; private init; }
 
+    /// <summary>For <see cref="SucceedsAfter"/>: how long the job runs, in wall-clock time from its submit.</summary>
+    internal TimeSpan? RunTime { get; private init; }
+
     /// <summary>
     /// IN_QUEUE for <paramref name="queuePolls"/> status polls (positions counting down to 0), IN_PROGRESS with logs
     /// "Generating N%" for <paramref name="progressPolls"/>, then COMPLETED with <paramref name="images"/> served PNGs.
@@ -56,6 +59,16 @@ public sealed class FalJobPlan
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         return new FalJobPlan { Kind = FalPlanKind.Succeeds, QueuePolls = queuePolls, ProgressPolls = progressPolls, Result = FalResultKind.Images, Images = images, Width = width, Height = height };
+    }
+
+    /// <summary>
+    /// IN_PROGRESS until <paramref name="runTime"/> has passed since the submit (however often or rarely it is polled, as
+    /// a real provider's job runs on while nobody asks), then COMPLETED with one served PNG.
+    /// </summary>
+    public static FalJobPlan SucceedsAfter(TimeSpan runTime)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(runTime, TimeSpan.Zero);
+        return new FalJobPlan { Kind = FalPlanKind.Succeeds, QueuePolls = 0, ProgressPolls = 1, Result = FalResultKind.Images, RunTime = runTime };
     }
 
     /// <summary>Completes like <see cref="Succeeds"/> with <c>{video:{url,content_type:"video/mp4",file_name}}</c>.</summary>
@@ -170,5 +183,6 @@ public sealed class FalJobPlan
         PromptTokens = PromptTokens,
         CompletionTokens = CompletionTokens,
         Scale = Scale,
+        RunTime = RunTime,
     };
 }

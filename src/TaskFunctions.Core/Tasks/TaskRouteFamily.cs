@@ -1,4 +1,4 @@
-namespace TaskFunctions.Core.Api;
+namespace TaskFunctions.Core.Tasks;
 
 /// <summary>Which tasks a route addresses: the part of a route's description its handler acts on.</summary>
 public enum TaskRouteFamily
