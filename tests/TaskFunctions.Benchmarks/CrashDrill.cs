@@ -3,6 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using TaskFunctions.Core.Storage;
+using TaskFunctions.Core.Tasks;
 using TaskFunctions.Tests.Infrastructure;
 using TaskFunctions.Tests.Infrastructure.FakeFal;
 
@@ -76,18 +79,40 @@ public static class CrashDrill
         var completed = final.Count(f => f.Value.Status == "COMPLETED");
         var doubleSubmits = apps.Count(a => fal.SubmitCount(a) > 1);
         var orphans = apps.Sum(a => Math.Max(0, fal.SubmitCount(a) - Settled(fal, a)));
+        var unconfirmed = await UnconfirmedTasksAsync(connectionString, first.Environment, ids);
         var passed = lost == 0 && recovery <= TimeSpan.FromSeconds(90);
         return
         [
             $"Crash drill: {tasks} GENERATION tasks on a fake fal (jobs run 20 s), self-host killed (SIGKILL) with {Describe(atKill)} " +
             $"and {submittedAtKill} jobs submitted; a new host started on the same hub (healthy after {healthyAfter.TotalSeconds:F1} s); shipped host.json:",
             $"  terminal {tasks - lost}/{tasks} (completed {completed}), lost {lost}, tasks submitted to fal twice {doubleSubmits}, " +
-            $"jobs never fetched nor cancelled {orphans}",
+            $"jobs never fetched nor cancelled {orphans}; tasks holding an unconfirmed-submit record (the possible extra job, see README) {unconfirmed}",
             $"  recovery: last task terminal {recovery.TotalSeconds:F1} s after the restart ({(lastTerminal - killedAt).TotalSeconds:F1} s after the kill); " +
             $"{afterRestart.Count} tasks ended after the restart, first {(afterRestart.Count == 0 ? 0 : afterRestart.Min()):F1} s, seconds after the restart: {spread}",
             string.Create(CultureInfo.InvariantCulture,
-                $"RESULT drill tasks={tasks} lost={lost} completed={completed} double_submits={doubleSubmits} orphans={orphans} recovery_s={recovery.TotalSeconds:F1} target=\"lost==0 && recovery_s<=90\" met={(passed ? "true" : "false")}"),
+                $"RESULT drill tasks={tasks} lost={lost} completed={completed} double_submits={doubleSubmits} orphans={orphans} unconfirmed_recorded={unconfirmed} recovery_s={recovery.TotalSeconds:F1} target=\"lost==0 && recovery_s<=90\" met={(passed ? "true" : "false")}"),
         ];
+    }
+
+    /// <summary>How many of the tasks carry an <c>UnconfirmedSubmits</c> record: double submits the service knows about.</summary>
+    private static async Task<int> UnconfirmedTasksAsync(string connectionString, IReadOnlyDictionary<string, string> environment, string[] ids)
+    {
+        await using var services = await CoreServices.BuildAsync(connectionString, extraSettings: new Dictionary<string, string?>
+        {
+            ["Storage:TasksTable"] = environment["Storage__TasksTable"],
+            ["Storage:TaskIndexTable"] = environment["Storage__TaskIndexTable"],
+        });
+        var store = services.GetRequiredService<ITaskStore>();
+        var count = 0;
+        foreach (var id in ids)
+        {
+            if (await store.GetAsync(id) is { } stored && TaskJson.DeserializeDocument(stored.Document).Internal.UnconfirmedSubmits is { Count: > 0 })
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>Jobs of the app the service settled: result fetched or cancel sent (distinct request ids).</summary>
