@@ -50,7 +50,8 @@ public sealed class ProviderPollingOptions
 
     /// <summary>
     /// A poll by another process incarnation after at least this long (or three <see cref="MaxInterval"/>s, whichever is
-    /// longer) since the previous one means the job was left and picked up again: the task is marked resumed.
+    /// longer) since the previous one means the job was left and picked up again: the task is marked resumed. A poll by a
+    /// process that started after the previous poll is a resume whatever the gap (a restarted or replacement worker).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ResumeGap { get; set; } = TimeSpan.FromMinutes(1);

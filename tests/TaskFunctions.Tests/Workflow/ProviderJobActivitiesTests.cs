@@ -80,6 +80,32 @@ public sealed class ProviderJobActivitiesTests(AzuriteFixture azurite) : IAsyncL
         Assert.All(task.Internal.ServiceRequests!, r => Assert.DoesNotContain("?", r["url"]!.GetValue<string>(), StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(true, true)] // last polled by a worker before this process existed: a restart picked the job up
+    [InlineData(false, false)] // another live worker polled a moment ago: scale-out sharing, not a resume
+    public async Task Poll_LastPolledByAnotherWorker_ResumedOnlyWhenThisProcessStartedSince(bool beforeThisProcess, bool resumed)
+    {
+        await using var provider = await ServicesAsync();
+        var app = FakeFalFixture.NewAppId();
+        fal.Script(app).Then(FalJobPlan.Succeeds(queuePolls: 3));
+        var taskId = await CreateGenerationAsync(provider, app);
+        var job = (await provider.GetRequiredService<SubmitProviderJobActivity>().RunAsync(new JobAttemptInput(taskId, 0, 1, ProviderType.FAL))).Job!;
+        var lastPolled = beforeThisProcess ? WorkerIdentity.StartedAt.AddSeconds(-1) : DateTimeOffset.UtcNow;
+        await provider.GetRequiredService<TaskMutator>().MutateAsync(taskId, t =>
+        {
+            t.Internal.ActiveJob!.LastWorker = "another-host:1:0";
+            t.Internal.ActiveJob.LastPolledAt = lastPolled;
+            t.Internal.ActiveJob.LastPollStep = 1;
+            return t;
+        });
+
+        await provider.GetRequiredService<PollProviderJobActivity>().RunAsync(new JobStepInput(taskId, job, 1, Step: 2));
+
+        var task = await ReadAsync(provider, taskId);
+        Assert.Equal(resumed, task.Internal.IsResumed == true);
+        Assert.Equal(WorkerIdentity.Current, task.Internal.ActiveJob!.LastWorker);
+    }
+
     [Fact]
     public async Task Poll_TaskCancelledMeanwhile_ReportsTaskEnded()
     {

@@ -54,7 +54,10 @@ public sealed class PollProviderJobActivity(ITaskStore store, TaskMutator mutato
             {
                 var last = active.LastPolledAt ?? active.SubmittedAt;
                 var redelivered = input.Step > 0 && input.Step <= active.LastPollStep;
-                var reattached = active.LastWorker is not null && active.LastWorker != WorkerIdentity.Current && now - last > resumeGap;
+                // Another worker polled last and either this process did not exist yet (a restart or a replacement)
+                // or the job sat unpolled far longer than the schedule allows (its worker died, this one took over).
+                var reattached = active.LastWorker is not null && active.LastWorker != WorkerIdentity.Current
+                    && (last < WorkerIdentity.StartedAt || now - last > resumeGap);
                 if (redelivered || reattached)
                 {
                     MarkResumed(t, now);
