@@ -42,9 +42,16 @@ public sealed class CompleteTaskActivity(TaskMutator mutator, IBlobStore blobs, 
             return true;
         }
 
-        // A late result (the task was cancelled, cleaned up or deleted meanwhile) is discarded, files included.
-        foreach (var value in fields.Values)
+        // A late result (the task was cancelled, cleaned up or deleted meanwhile) is discarded, files included; but never a
+        // file the record itself holds in that field: a re-delivered completion finds the task COMPLETED with these results.
+        var recorded = result is null ? null : JsonNode.Parse(TaskJson.SerializeDocument(result.Document))!.AsObject();
+        foreach (var (name, value) in fields)
         {
+            if (recorded is not null && JsonNode.DeepEquals(recorded[name], value))
+            {
+                continue;
+            }
+
             if (value is JsonValue text && text.TryGetValue<string>(out var stored) && BlobPath.TryParse(stored, out var path)
                 && path.Name.StartsWith(input.TaskId + "/", StringComparison.Ordinal) && !path.Name.Contains("/inputs/", StringComparison.Ordinal))
             {
