@@ -39,6 +39,9 @@ public sealed class TaskInternalState
     /// <summary>Submits that may have created a provider job the task does not know (see <see cref="UnconfirmedSubmit"/>).</summary>
     public List<UnconfirmedSubmit>? UnconfirmedSubmits { get; set; }
 
+    /// <summary>Keys of the failed attempts already recorded, so a re-delivered record is not counted twice.</summary>
+    public List<string>? RecordedFailures { get; set; }
+
     /// <summary>Delivery state of the terminal-state webhook, when the task has a webhook_url.</summary>
     public WebhookDeliveryState? Webhook { get; set; }
 

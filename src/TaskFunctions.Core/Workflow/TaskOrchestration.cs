@@ -83,7 +83,7 @@ public static class TaskOrchestration
             {
                 // Nothing to run here (no executor, or capabilities that cannot serve the request): say so and move on.
                 last = ExecutionOutcome.Failure(provider.MissingMessage ?? "No executor.", provider.SkipCategory) with { Skipped = true };
-                await context.CallActivityAsync<bool>(TaskNames.RecordAttemptFailure, new AttemptFailureInput(taskId, run.Prefix(provider, null) + last.Error, false), Steps);
+                await context.CallActivityAsync<bool>(TaskNames.RecordAttemptFailure, new AttemptFailureInput(taskId, run.Prefix(provider, null) + last.Error, false, AttemptFailureInput.SkippedStageKey(stage)), Steps);
                 continue;
             }
 
@@ -264,7 +264,7 @@ public static class TaskOrchestration
 
             var error = run.Prefix(stage, part) + (outcome.Error ?? "Attempt failed.");
             var retry = outcome.Retryable && tryOnProvider < stage.Retry.MaxAttempts;
-            await context.CallActivityAsync<bool>(TaskNames.RecordAttemptFailure, new AttemptFailureInput(run.TaskId, error, retry), Steps);
+            await context.CallActivityAsync<bool>(TaskNames.RecordAttemptFailure, new AttemptFailureInput(run.TaskId, error, retry, AttemptFailureInput.AttemptKey(attempt)), Steps);
             if (!retry)
             {
                 return outcome with { Error = error };

@@ -73,6 +73,25 @@ public sealed class RecordAttemptFailureActivityTests(AzuriteFixture azurite)
         Assert.Equal(2, task.RetryCount);
     }
 
+    [Fact]
+    public async Task RunAsync_SameAttemptDeliveredTwice_RecordedAndCountedOnce()
+    {
+        await using var provider = await ServicesAsync(azurite);
+        var id = await StoreAsync(provider);
+        var activity = provider.GetRequiredService<RecordAttemptFailureActivity>();
+        var failure = new AttemptFailureInput(id, "FAL attempt 1: HTTP 500", true, AttemptFailureInput.AttemptKey(1));
+
+        var first = await activity.RunAsync(failure);
+        var redelivered = await activity.RunAsync(failure);
+        await activity.RunAsync(new AttemptFailureInput(id, "FAL attempt 2: HTTP 500", true, AttemptFailureInput.AttemptKey(2)));
+
+        var task = await ReadAsync(provider, id);
+        Assert.True(first);
+        Assert.False(redelivered);
+        Assert.Equal(["FAL attempt 1: HTTP 500", "FAL attempt 2: HTTP 500"], task.Errors!);
+        Assert.Equal(2, task.RetryCount);
+    }
+
     [Theory]
     [InlineData(TaskState.CANCELLED)]
     [InlineData(TaskState.COMPLETED)]

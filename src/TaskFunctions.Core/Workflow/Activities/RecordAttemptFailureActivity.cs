@@ -3,7 +3,7 @@ using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Core.Workflow.Activities;
 
-/// <summary>Appends a failed attempt's message to errors; counts the retry that follows it in retry_count.</summary>
+/// <summary>Appends a failed attempt's message to errors; counts the retry that follows it in retry_count (once per attempt key).</summary>
 public sealed class RecordAttemptFailureActivity(TaskMutator mutator, TimeProvider time, ILogger<RecordAttemptFailureActivity> logger) : ITaskActivity<AttemptFailureInput, bool>
 {
     public async Task<bool> RunAsync(AttemptFailureInput input, CancellationToken cancellationToken = default)
@@ -14,6 +14,16 @@ public sealed class RecordAttemptFailureActivity(TaskMutator mutator, TimeProvid
             if (task.Status.IsTerminal() || task.Internal.IsDeleted)
             {
                 return null;
+            }
+
+            if (input.FailureKey is { } key)
+            {
+                if (task.Internal.RecordedFailures?.Contains(key) == true)
+                {
+                    return null; // re-delivered after a crash: this attempt is already counted
+                }
+
+                task.Internal.RecordedFailures = [.. task.Internal.RecordedFailures ?? [], key];
             }
 
             task.Errors = [.. task.Errors ?? [], input.Error];

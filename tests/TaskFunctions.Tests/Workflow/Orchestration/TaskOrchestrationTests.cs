@@ -116,6 +116,7 @@ public sealed class TaskOrchestrationTests
         Assert.Equal(["0:1", "0:2", "0:3", "1:4"], submits.Select(s => s.AttemptKey));
         Assert.All(context.InputsOf<AttemptFailureInput>("RecordAttemptFailure"), f => Assert.StartsWith("[FAL] ", f.Error, StringComparison.Ordinal));
         Assert.Equal([true, true, false], context.InputsOf<AttemptFailureInput>("RecordAttemptFailure").Select(f => f.WillRetry));
+        Assert.Equal(["attempt-1", "attempt-2", "attempt-3"], context.InputsOf<AttemptFailureInput>("RecordAttemptFailure").Select(f => f.FailureKey));
     }
 
     [Fact]
