@@ -53,7 +53,7 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
     [Fact]
     public async Task CreateAsync_WorkflowName_UsesTheNamedWorkflow()
     {
-        await using var provider = await BuildAsync(new() { ["Providers:ComfyUI:Workflows:sdxl"] = File.ReadAllText(TextToImagePath) });
+        await using var provider = await BuildAsync(new() { ["Providers:ComfyUI:Workflows:sdxl"] = await File.ReadAllTextAsync(TextToImagePath) });
         var task = new GenerationTaskPublic { Id = Guid.NewGuid().ToString(), Prompt = "x", ProviderConfig = new JsonObject { ["workflow_name"] = "sdxl" } };
 
         var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
