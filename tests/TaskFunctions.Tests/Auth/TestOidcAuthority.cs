@@ -100,7 +100,7 @@ internal sealed class TestOidcAuthority : IAsyncDisposable
         }
     }
 
-    /// <summary>The signing keys live as long as the authority: the credentials handed out use them.</summary>
+    /// <summary>The signing keys live as long as the authority: sign with the credentials handed out before disposing it.</summary>
     private T Track<T>(T signer)
         where T : AsymmetricAlgorithm
     {
