@@ -52,7 +52,7 @@ public static class RequestBody
                     continue;
                 }
 
-                buffer.Write(chunk, 0, read);
+                await buffer.WriteAsync(chunk.AsMemory(0, read), cancellationToken);
             }
 
             if (discarded > 0)

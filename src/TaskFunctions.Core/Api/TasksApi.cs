@@ -250,7 +250,7 @@ public sealed partial class TasksApi(
                 buffer.WriteByte((byte)',');
             }
 
-            buffer.Write(TaskJson.SerializePublic(TaskJson.DeserializeDocument(page[i].Document)));
+            await buffer.WriteAsync(TaskJson.SerializePublic(TaskJson.DeserializeDocument(page[i].Document)), request.HttpContext.RequestAborted);
         }
 
         buffer.WriteByte((byte)']');
@@ -445,7 +445,9 @@ public sealed partial class TasksApi(
             }
             catch (TaskConcurrencyException) when (round < MutationRounds)
             {
+#pragma warning disable CA5394 // retry jitter, not a secret
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 40) * round), ct);
+#pragma warning restore CA5394
             }
         }
     }

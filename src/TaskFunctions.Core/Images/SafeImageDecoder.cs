@@ -225,7 +225,7 @@ public static class SafeImageDecoder
                 throw TooManyBytes(maxBytes);
             }
 
-            buffer.Write(chunk, 0, read);
+            await buffer.WriteAsync(chunk.AsMemory(0, read), ct);
         }
 
         return buffer.TryGetBuffer(out var segment) ? segment : new ArraySegment<byte>(buffer.ToArray());

@@ -62,6 +62,7 @@ public sealed class SafeHttpFetcher : IDisposable
             }
         }
 
+#pragma warning disable CA2000 // owned by _invoker (disposeHandler: true)
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
@@ -79,6 +80,7 @@ public sealed class SafeHttpFetcher : IDisposable
         };
         PooledConnectionLifetime = handler.PooledConnectionLifetime;
         _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
+#pragma warning restore CA2000
     }
 
     /// <summary>How long a pooled connection is reused before the name is resolved and checked again.</summary>
@@ -273,7 +275,7 @@ public sealed class SafeHttpFetcher : IDisposable
                 throw TooLarge();
             }
 
-            buffer.Write(chunk, 0, read);
+            await buffer.WriteAsync(chunk.AsMemory(0, read), ct);
         }
 
         return buffer.ToArray();
@@ -335,9 +337,12 @@ public sealed class SafeHttpFetcher : IDisposable
 
     private static async ValueTask<Stream> ConnectSocketAsync(IPAddress[] addresses, int port, CancellationToken ct)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+#pragma warning disable CA2000 // disposed on failure below, else owned by the NetworkStream (ownsSocket: true)
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+#pragma warning restore CA2000
         try
         {
+            socket.NoDelay = true;
             await socket.ConnectAsync(addresses, port, ct);
             return new NetworkStream(socket, ownsSocket: true);
         }

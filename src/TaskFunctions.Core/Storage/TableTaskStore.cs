@@ -145,7 +145,8 @@ public sealed class TableTaskStore : ITaskStore
         catch (Exception) when (recordWrite.IsCompletedSuccessfully)
         {
             // The index write failed: take the record back, or it would exist without being listed.
-            await CompensateAsync(() => _records.DeleteEntityAsync(record.PartitionKey, record.RowKey, recordWrite.Result.Headers.ETag ?? ETag.All, CancellationToken.None));
+            var created = await recordWrite;
+            await CompensateAsync(() => _records.DeleteEntityAsync(record.PartitionKey, record.RowKey, created.Headers.ETag ?? ETag.All, CancellationToken.None));
             await DeleteDocumentBlobAsync(blobName);
             throw;
         }
@@ -163,7 +164,7 @@ public sealed class TableTaskStore : ITaskStore
             throw;
         }
 
-        task.ETag = recordWrite.Result.Headers.ETag ?? default;
+        task.ETag = (await recordWrite).Headers.ETag ?? default;
         var commit = CommitIndexAsync(task, indexWrites);
         if (whileIndexing is null)
         {
@@ -440,7 +441,9 @@ public sealed class TableTaskStore : ITaskStore
     private async Task EnsureIndexTableAsync(TableClient table, CancellationToken cancellationToken)
     {
         // Not the caller's token: the creation is shared, and one caller giving up must not fail the others.
+#pragma warning disable VSTHRD011 // no JoinableTaskFactory to deadlock on; a faulted creation is evicted below
         var ready = _indexTablesReady.GetOrAdd(table.Name, _ => new Lazy<Task>(() => CreateIndexTableAsync(table)));
+#pragma warning restore VSTHRD011
         try
         {
             await ready.Value.WaitAsync(cancellationToken);
@@ -590,7 +593,7 @@ public sealed class TableTaskStore : ITaskStore
         var rowKey = TableKeys.IndexRowKey(task.CreatedAt, task.Id);
         var partitions = IndexPartitions(task);
         await Task.WhenAll(indexWrites.Select((write, i) => write.IsCompletedSuccessfully
-            ? CompensateAsync(() => DeleteIndexEntityAsync(partitions[i], rowKey, write.Result.Headers.ETag ?? ETag.All, CancellationToken.None))
+            ? CompensateAsync(async () => await DeleteIndexEntityAsync(partitions[i], rowKey, (await write).Headers.ETag ?? ETag.All, CancellationToken.None))
             : Task.CompletedTask));
     }
 
@@ -606,7 +609,7 @@ public sealed class TableTaskStore : ITaskStore
             try
             {
                 var committed = new TableEntity(partitions[i], rowKey) { [PendingProperty] = false, [RecordETagProperty] = task.ETag.ToString() };
-                await IndexTable(committed.PartitionKey).UpdateEntityAsync(committed, write.Result.Headers.ETag ?? ETag.All, TableUpdateMode.Merge, CancellationToken.None);
+                await IndexTable(committed.PartitionKey).UpdateEntityAsync(committed, (await write).Headers.ETag ?? ETag.All, TableUpdateMode.Merge, CancellationToken.None);
             }
             catch (RequestFailedException ex) when (ex.Status is 412 or 404)
             {
@@ -804,7 +807,7 @@ public sealed class TableTaskStore : ITaskStore
         {
             var part = entity.GetBinary(DocPartPrefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 ?? throw new InvalidDataException($"Task {entity.GetString(TaskIdProperty)} lacks document part {i}.");
-            buffer.Write(part);
+            await buffer.WriteAsync(part, cancellationToken);
         }
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);

@@ -52,7 +52,9 @@ public static class TaskOrchestration
             }
             if (!cancelled.IsCompleted)
             {
+#pragma warning disable CA1849, VSTHRD103 // orchestrator code: CancelAsync would run the registrations off the orchestration thread
                 stopWaiting.Cancel();
+#pragma warning restore CA1849, VSTHRD103
             }
         }
 
@@ -447,7 +449,9 @@ public static class TaskOrchestration
         var timer = context.CreateTimer(context.CurrentUtcDateTime + delay, stopTimer.Token);
         if (await Task.WhenAny(timer, cancelled) == cancelled)
         {
+#pragma warning disable CA1849, VSTHRD103 // orchestrator code: CancelAsync would run the registrations off the orchestration thread
             stopTimer.Cancel();
+#pragma warning restore CA1849, VSTHRD103
             return true;
         }
 

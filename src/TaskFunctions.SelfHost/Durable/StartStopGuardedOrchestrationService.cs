@@ -7,6 +7,7 @@ namespace TaskFunctions.SelfHost.Durable;
 /// stops its backend from an async-void ApplicationStopping handler, and the backend throws when stopped before it
 /// was started (a host stopped right after start) — which would crash the process. Everything else is passed through.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "SemaphoreSlim.Dispose only frees AvailableWaitHandle, never used here; the service lives as long as the host")]
 public sealed class StartStopGuardedOrchestrationService(IOrchestrationService inner) : IOrchestrationService
 {
     private readonly SemaphoreSlim gate = new(1, 1);

@@ -25,7 +25,7 @@ public sealed class TasksApiIdempotencyTests(AzuriteFixture azurite)
     public async Task Create_SameKeyWithin24Hours_ReplaysFirstTaskAndSchedulesOnce()
     {
         await using var services = await BuildAsync();
-        var client = new RecordingDurableClient();
+        await using var client = new RecordingDurableClient();
         var body = SampleBodies.For("GENERATION").ToJsonString();
 
         var first = await CreateAsync(services, client, body, "key-1");
@@ -45,7 +45,7 @@ public sealed class TasksApiIdempotencyTests(AzuriteFixture azurite)
     public async Task Create_SameKeyAfter24Hours_CreatesNewTask()
     {
         await using var services = await BuildAsync();
-        var client = new RecordingDurableClient();
+        await using var client = new RecordingDurableClient();
         var body = SampleBodies.For("GENERATION").ToJsonString();
 
         var first = await CreateAsync(services, client, body, "key-1");
@@ -65,7 +65,7 @@ public sealed class TasksApiIdempotencyTests(AzuriteFixture azurite)
     public async Task Create_DifferentBodyAfter24Hours_CreatesNewTask()
     {
         await using var services = await BuildAsync();
-        var client = new RecordingDurableClient();
+        await using var client = new RecordingDurableClient();
 
         var first = await CreateAsync(services, client, SampleBodies.For("GENERATION").ToJsonString(), "key-1");
         clock.Advance(IdempotencyRules.Retention + TimeSpan.FromMinutes(1));
@@ -79,7 +79,7 @@ public sealed class TasksApiIdempotencyTests(AzuriteFixture azurite)
     public async Task Create_KeyOfCrashedCreateWithoutRecord_CreatesThatVeryTaskId()
     {
         await using var services = await BuildAsync();
-        var client = new RecordingDurableClient();
+        await using var client = new RecordingDurableClient();
         var body = SampleBodies.For("IMAGE_ADJUSTER").ToJsonString();
         var abandoned = await ReserveAsync(services, body, "key-1", taskId: Guid.NewGuid().ToString("D"), leaseLeft: TimeSpan.FromSeconds(-1));
 
@@ -98,7 +98,7 @@ public sealed class TasksApiIdempotencyTests(AzuriteFixture azurite)
     public async Task Create_KeyOfCrashedCreateAfterRecordBeforeSchedule_SchedulesThatTask()
     {
         await using var services = await BuildAsync();
-        var client = new RecordingDurableClient();
+        await using var client = new RecordingDurableClient();
         var body = SampleBodies.For("GENERATION").ToJsonString();
         var written = IdOf(await CreateAsync(services, client, body, key: null));
         client.Forget(written);
@@ -118,7 +118,7 @@ public sealed class TasksApiIdempotencyTests(AzuriteFixture azurite)
     public async Task Create_KeyOfCrashedCreateWhoseOrchestrationRuns_DoesNotScheduleAgain()
     {
         await using var services = await BuildAsync();
-        var client = new RecordingDurableClient();
+        await using var client = new RecordingDurableClient();
         var body = SampleBodies.For("GENERATION").ToJsonString();
         var written = IdOf(await CreateAsync(services, client, body, key: null));
         await ReserveAsync(services, body, "key-1", written, leaseLeft: TimeSpan.FromSeconds(-1));
@@ -135,8 +135,10 @@ public sealed class TasksApiIdempotencyTests(AzuriteFixture azurite)
         await using var services = await BuildAsync();
         var body = SampleBodies.For("GENERATION").ToJsonString();
 
-        var failed = await CreateAsync(services, new RecordingDurableClient(failSchedules: true), body, "key-1");
-        var retried = await CreateAsync(services, new RecordingDurableClient(), body, "key-1");
+        await using var failing = new RecordingDurableClient(failSchedules: true);
+        await using var healthy = new RecordingDurableClient();
+        var failed = await CreateAsync(services, failing, body, "key-1");
+        var retried = await CreateAsync(services, healthy, body, "key-1");
 
         Assert.Equal((int)HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         Assert.Equal((int)HttpStatusCode.OK, retried.StatusCode);
@@ -151,7 +153,8 @@ public sealed class TasksApiIdempotencyTests(AzuriteFixture azurite)
         var body = SampleBodies.For("IMAGE_ADJUSTER");
         body["input_image"] = "data:image/png;base64," + Convert.ToBase64String(Encoding.ASCII.GetBytes("not an image at all"));
 
-        var result = await CreateAsync(services, new RecordingDurableClient(), body.ToJsonString(), "key-1");
+        await using var client = new RecordingDurableClient();
+        var result = await CreateAsync(services, client, body.ToJsonString(), "key-1");
 
         Assert.Equal((int)HttpStatusCode.UnprocessableEntity, result.StatusCode);
         Assert.Null(await Keys(services).GetAsync(IdempotencyRules.ScopeOf(tenant), "key-1"));
@@ -162,7 +165,7 @@ public sealed class TasksApiIdempotencyTests(AzuriteFixture azurite)
     public async Task Create_KeyOfDeletedTask_CreatesNewTask()
     {
         await using var services = await BuildAsync();
-        var client = new RecordingDurableClient();
+        await using var client = new RecordingDurableClient();
         var body = SampleBodies.For("GENERATION").ToJsonString();
         var first = IdOf(await CreateAsync(services, client, body, "key-1"));
         var tasks = services.GetRequiredService<ITaskStore>();
@@ -179,7 +182,7 @@ public sealed class TasksApiIdempotencyTests(AzuriteFixture azurite)
     public async Task Create_AdminWithoutTenantClaim_HasItsOwnScope()
     {
         await using var services = await BuildAsync();
-        var client = new RecordingDurableClient();
+        await using var client = new RecordingDurableClient();
         var body = SampleBodies.For("GENERATION", tenant).ToJsonString();
 
         var asAdmin = await CreateAsync(services, client, body, "key-1", TestAuth.Token(null, admin: true));

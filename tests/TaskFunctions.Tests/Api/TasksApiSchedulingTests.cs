@@ -38,7 +38,7 @@ public sealed class TasksApiSchedulingTests(AzuriteFixture azurite)
 
         // A real gRPC client whose backend is not there: scheduling fails as it would in an outage.
         using var deadChannel = GrpcChannel.ForAddress("http://127.0.0.1:9");
-        var client = new GrpcDurableTaskClient("dead", new GrpcDurableTaskClientOptions { Channel = deadChannel }, NullLogger<GrpcDurableTaskClient>.Instance);
+        await using var client = new GrpcDurableTaskClient("dead", new GrpcDurableTaskClientOptions { Channel = deadChannel }, NullLogger<GrpcDurableTaskClient>.Instance);
         var tenant = "t-" + Guid.NewGuid().ToString("N");
         var body = SampleBodies.For("IMAGE_ADJUSTER").ToJsonString();
         var context = new DefaultHttpContext { RequestServices = provider };

@@ -157,9 +157,9 @@ public sealed class JwtAuthenticatorAuthorityTests
         TestOidcAuthority authority = await TestOidcAuthority.StartAsync();
         SigningCredentials credentials = authority.AddRsaKey();
         AuthOptions options = AuthorityOptions(authority);
+        string token = CreateToken(Claims(), credentials);
         await authority.DisposeAsync();
         JwtAuthenticator authenticator = CreateAuthenticator(options);
-        string token = CreateToken(Claims(), credentials);
 
         // Act
         AuthResult result = await authenticator.AuthenticateAsync("Bearer " + token, CancellationToken.None);

@@ -14,6 +14,7 @@ internal sealed class TestOidcAuthority : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Lock _gate = new();
     private readonly List<Dictionary<string, string>> _keys = [];
+    private readonly List<AsymmetricAlgorithm> _signers = [];
     private int _jwksRequests;
 
     private TestOidcAuthority(WebApplication app)
@@ -56,7 +57,7 @@ internal sealed class TestOidcAuthority : IAsyncDisposable
     /// <summary>Publishes a new RSA key and returns credentials that sign with its private half.</summary>
     public SigningCredentials AddRsaKey()
     {
-        var rsa = RSA.Create(2048);
+        var rsa = Track(RSA.Create(2048));
         string kid = Guid.NewGuid().ToString("N");
         RSAParameters parameters = rsa.ExportParameters(false);
         Publish(new Dictionary<string, string>
@@ -73,7 +74,7 @@ internal sealed class TestOidcAuthority : IAsyncDisposable
     /// <summary>Publishes a new P-256 key and returns credentials that sign with its private half.</summary>
     public SigningCredentials AddEcKey()
     {
-        var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var ecdsa = Track(ECDsa.Create(ECCurve.NamedCurves.nistP256));
         string kid = Guid.NewGuid().ToString("N");
         ECParameters parameters = ecdsa.ExportParameters(false);
         Publish(new Dictionary<string, string>
@@ -92,6 +93,23 @@ internal sealed class TestOidcAuthority : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        lock (_gate)
+        {
+            _signers.ForEach(signer => signer.Dispose());
+            _signers.Clear();
+        }
+    }
+
+    /// <summary>The signing keys live as long as the authority: sign with the credentials handed out before disposing it.</summary>
+    private T Track<T>(T signer)
+        where T : AsymmetricAlgorithm
+    {
+        lock (_gate)
+        {
+            _signers.Add(signer);
+        }
+
+        return signer;
     }
 
     private void Publish(Dictionary<string, string> jwk)

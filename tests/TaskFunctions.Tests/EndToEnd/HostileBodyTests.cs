@@ -158,7 +158,7 @@ public sealed class HostileBodyTests(SelfHostFixture fixture)
         int read;
         while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
         {
-            response.Write(buffer, 0, read);
+            await response.WriteAsync(buffer.AsMemory(0, read), timeout.Token);
         }
 
         var text = Encoding.UTF8.GetString(response.ToArray());

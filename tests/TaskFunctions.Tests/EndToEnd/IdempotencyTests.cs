@@ -297,12 +297,12 @@ public sealed class IdempotencyTests(SelfHostFixture fixture)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var bodyBytes = Encoding.UTF8.GetBytes(body);
         var head = new MemoryStream();
-        head.Write(Encoding.ASCII.GetBytes("POST /api/v1/tasks/ HTTP/1.1\r\nHost: localhost\r\n"
+        await head.WriteAsync(Encoding.ASCII.GetBytes("POST /api/v1/tasks/ HTTP/1.1\r\nHost: localhost\r\n"
             + $"Authorization: Bearer {TestAuth.Token(tenant)}\r\nContent-Type: application/json\r\n"
             + $"Content-Length: {bodyBytes.Length}\r\nConnection: close\r\nIdempotency-Key: "));
-        head.Write(keyValue);
-        head.Write("\r\n\r\n"u8);
-        head.Write(bodyBytes);
+        await head.WriteAsync(keyValue);
+        await head.WriteAsync("\r\n\r\n"u8.ToArray());
+        await head.WriteAsync(bodyBytes);
         await stream.WriteAsync(head.ToArray(), timeout.Token);
 
         var response = new MemoryStream();

@@ -22,7 +22,7 @@ public sealed class RestartTests(AzuriteFixture azurite)
             ["Logging__LogLevel__DurableTask.AzureStorage"] = "Information",
         };
 
-        var first = new SelfHostProcess(azurite.ConnectionString, extra);
+        await using var first = new SelfHostProcess(azurite.ConnectionString, extra);
         await first.StartAsync();
         using var client = new HttpClient { BaseAddress = first.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token("t-" + Guid.NewGuid().ToString("N")));
@@ -57,7 +57,7 @@ public sealed class RestartTests(AzuriteFixture azurite)
         var settings = await Restarts.FalRestartSettingsAsync(fal, webhooks);
         var hostJsonPath = settings["SelfHost__HostJsonPath"];
 
-        var first = new SelfHostProcess(azurite.ConnectionString, settings);
+        await using var first = new SelfHostProcess(azurite.ConnectionString, settings);
         await first.StartAsync();
         using var client = new HttpClient { BaseAddress = first.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token("t-" + Guid.NewGuid().ToString("N")));
@@ -91,7 +91,7 @@ public sealed class RestartTests(AzuriteFixture azurite)
     {
         // Without the lifecycle service that stops the worker and then the backend, Kestrel waits 20–30 s
         // on the worker's open work-item stream; a clean stop exits well inside the grace period.
-        var host = new SelfHostProcess(azurite.ConnectionString);
+        await using var host = new SelfHostProcess(azurite.ConnectionString);
         await host.StartAsync();
 
         var exitCode = await host.StopGracefullyAsync(TimeSpan.FromSeconds(15));

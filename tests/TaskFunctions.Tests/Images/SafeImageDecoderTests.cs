@@ -98,8 +98,8 @@ public class SafeImageDecoderTests
         using var zipped = new MemoryStream();
         using (var archive = new ZipArchive(zipped, ZipArchiveMode.Create, leaveOpen: true))
         {
-            using var entry = archive.CreateEntry("photo.png").Open();
-            entry.Write(TestImages.SplitPng(8, 8));
+            await using var entry = await archive.CreateEntry("photo.png").OpenAsync();
+            await entry.WriteAsync(TestImages.SplitPng(8, 8));
         }
 
         var ex = await Assert.ThrowsAsync<InvalidImageException>(() => Decode(zipped.ToArray()));

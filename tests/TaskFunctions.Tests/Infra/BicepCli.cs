@@ -36,7 +36,9 @@ public static class BicepCli
             throw new TimeoutException($"bicep {string.Join(' ', arguments)} did not finish within {Timeout}.");
         }
 
+#pragma warning disable VSTHRD002 // sync helper (run from a Lazy); the process has exited, so the reads are at their end
         return new BicepRun(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+#pragma warning restore VSTHRD002
     }
 
     private static string FindExecutable()

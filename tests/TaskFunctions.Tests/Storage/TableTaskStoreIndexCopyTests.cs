@@ -157,8 +157,14 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
         await Store.UpdateAsync(task);
         var losing = new StoredTask
         {
-            Id = task.Id, Tenant = tenant, TaskType = task.TaskType, Status = TaskState.COMPLETED, CreatedAt = task.CreatedAt,
-            UpdatedAt = task.UpdatedAt, Document = """{"winner":false}""", ETag = staleETag,
+            Id = task.Id,
+            Tenant = tenant,
+            TaskType = task.TaskType,
+            Status = TaskState.COMPLETED,
+            CreatedAt = task.CreatedAt,
+            UpdatedAt = task.UpdatedAt,
+            Document = """{"winner":false}""",
+            ETag = staleETag,
         };
 
         await Assert.ThrowsAsync<TaskConcurrencyException>(() => Store.UpdateAsync(losing));
@@ -176,8 +182,13 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
         await Store.CreateAsync(task);
         var neverWritten = new StoredTask
         {
-            Id = task.Id, Tenant = tenant, TaskType = task.TaskType, Status = TaskState.COMPLETED, CreatedAt = task.CreatedAt,
-            UpdatedAt = task.UpdatedAt.AddMinutes(1), Document = """{"never":"written"}""",
+            Id = task.Id,
+            Tenant = tenant,
+            TaskType = task.TaskType,
+            Status = TaskState.COMPLETED,
+            CreatedAt = task.CreatedAt,
+            UpdatedAt = task.UpdatedAt.AddMinutes(1),
+            Document = """{"never":"written"}""",
         };
         // What an update leaves when it dies after marking the index and before its record write.
         foreach (var partition in new[] { TableKeys.TenantPartition(tenant), TableKeys.GlobalPartition })
@@ -265,8 +276,12 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
         await Store.CreateAsync(task);
         var legacy = new TableEntity(TableKeys.TenantPartition(tenant), TableKeys.IndexRowKey(task.CreatedAt, task.Id))
         {
-            ["TaskId"] = task.Id, ["Tenant"] = tenant, ["TaskType"] = task.TaskType.ToString(), ["Status"] = task.Status.ToString(),
-            ["CreatedAt"] = task.CreatedAt, ["IsDeleted"] = false,
+            ["TaskId"] = task.Id,
+            ["Tenant"] = tenant,
+            ["TaskType"] = task.TaskType.ToString(),
+            ["Status"] = task.Status.ToString(),
+            ["CreatedAt"] = task.CreatedAt,
+            ["IsDeleted"] = false,
         };
         await _scope.IndexTable(legacy.PartitionKey).UpsertEntityAsync(legacy, TableUpdateMode.Replace);
 

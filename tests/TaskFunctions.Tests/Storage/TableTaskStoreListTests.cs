@@ -235,8 +235,13 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
         await Store.CreateAsync(task);
         var lostDuplicate = new StoredTask
         {
-            Id = task.Id, Tenant = tenant, TaskType = task.TaskType, Status = task.Status,
-            CreatedAt = task.CreatedAt.AddHours(-1), UpdatedAt = task.UpdatedAt, Document = "{}",
+            Id = task.Id,
+            Tenant = tenant,
+            TaskType = task.TaskType,
+            Status = task.Status,
+            CreatedAt = task.CreatedAt.AddHours(-1),
+            UpdatedAt = task.UpdatedAt,
+            Document = "{}",
         };
         await _scope.TenantIndexTable(tenant).AddEntityAsync(TableTaskStore.ToIndexEntity(lostDuplicate, TableKeys.TenantPartition(tenant)));
 

@@ -68,13 +68,23 @@ public sealed class TableTaskStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         await Store.CreateAsync(existing);
         var sameKeys = new StoredTask
         {
-            Id = existing.Id, Tenant = tenant, TaskType = TaskType.EDITING, Status = TaskState.FAILED,
-            CreatedAt = existing.CreatedAt, UpdatedAt = existing.UpdatedAt, Document = "{}",
+            Id = existing.Id,
+            Tenant = tenant,
+            TaskType = TaskType.EDITING,
+            Status = TaskState.FAILED,
+            CreatedAt = existing.CreatedAt,
+            UpdatedAt = existing.UpdatedAt,
+            Document = "{}",
         };
         var laterOtherTenant = new StoredTask
         {
-            Id = existing.Id, Tenant = TestTasks.NewTenant(), TaskType = TaskType.EDITING, Status = TaskState.FAILED,
-            CreatedAt = existing.CreatedAt.AddMinutes(1), UpdatedAt = existing.UpdatedAt, Document = "{}",
+            Id = existing.Id,
+            Tenant = TestTasks.NewTenant(),
+            TaskType = TaskType.EDITING,
+            Status = TaskState.FAILED,
+            CreatedAt = existing.CreatedAt.AddMinutes(1),
+            UpdatedAt = existing.UpdatedAt,
+            Document = "{}",
         };
 
         await Assert.ThrowsAsync<TaskConcurrencyException>(() => Store.CreateAsync(sameKeys));

@@ -50,7 +50,8 @@ public sealed class TelemetryServiceCollectionExtensionsTests
             response.Headers.TryAddWithoutValidation("x-ms-error-code", errorCode);
         }
 
-        using var activity = new Activity("http.client").Start();
+        using var activity = new Activity("http.client");
+        activity.Start();
         activity.SetStatus(ActivityStatusCode.Error);
         activity.SetTag("error.type", ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
 

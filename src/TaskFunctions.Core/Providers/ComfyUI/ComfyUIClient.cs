@@ -169,17 +169,23 @@ public sealed class ComfyUIClient : IJobProvider, IJobLookup
         var files = new List<ProviderFile>(found.Count);
         foreach (var file in found)
         {
-            var query = string.Create(
-                CultureInfo.InvariantCulture,
-                $"view?filename={Uri.EscapeDataString(file.FileName)}&subfolder={Uri.EscapeDataString(file.Subfolder)}&type={Uri.EscapeDataString(file.Type)}");
-            using var message = new HttpRequestMessage(HttpMethod.Get, Url(query));
-            var exchange = await SendAsync(message, "view", id, log, e =>
-                e.IsSuccess ? null : ComfyUIErrors.Classify(e.StatusCode, e.Headers, e.Text, log.Now), cancellationToken, accept: "*/*").ConfigureAwait(false);
-            var contentType = exchange.ContentType is { Length: > 0 } typed && typed != "application/octet-stream" ? typed : ContentTypeOf(file.FileName);
-            files.Add(ProviderFile.Inline(exchange.Body, file.Kind, contentType, file.JsonPath, file.FileName));
+            files.Add(await ViewAsync(file, id, log, cancellationToken).ConfigureAwait(false));
         }
 
         return new ProviderOutput(entry.DeepClone(), files, ProviderRequestId: id);
+    }
+
+    /// <summary>Downloads one output file through /view.</summary>
+    private async Task<ProviderFile> ViewAsync(OutputFile file, string id, ServiceRequestLog log, CancellationToken cancellationToken)
+    {
+        var query = string.Create(
+            CultureInfo.InvariantCulture,
+            $"view?filename={Uri.EscapeDataString(file.FileName)}&subfolder={Uri.EscapeDataString(file.Subfolder)}&type={Uri.EscapeDataString(file.Type)}");
+        using var message = new HttpRequestMessage(HttpMethod.Get, Url(query));
+        var exchange = await SendAsync(message, "view", id, log, e =>
+            e.IsSuccess ? null : ComfyUIErrors.Classify(e.StatusCode, e.Headers, e.Text, log.Now), cancellationToken, accept: "*/*").ConfigureAwait(false);
+        var contentType = exchange.ContentType is { Length: > 0 } typed && typed != "application/octet-stream" ? typed : ContentTypeOf(file.FileName);
+        return ProviderFile.Inline(exchange.Body, file.Kind, contentType, file.JsonPath, file.FileName);
     }
 
     public async Task<bool> CancelAsync(ProviderJob job, ServiceRequestLog log, CancellationToken cancellationToken)
@@ -275,11 +281,13 @@ public sealed class ComfyUIClient : IJobProvider, IJobLookup
 
         var (bytes, mediaType) = DecodeDataUri(ComfyUIErrors.String(upload!["data"])) ?? throw Invalid($"the image for node {node} is not a base64 data URI.");
         using var form = new MultipartFormDataContent();
+#pragma warning disable CA2000 // the parts are owned by form, disposed by its using
         var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         form.Add(file, "image", name);
+        file.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         form.Add(new StringContent("input"), "type");
         form.Add(new StringContent("true"), "overwrite");
+#pragma warning restore CA2000
         using var message = new HttpRequestMessage(HttpMethod.Post, Url("upload/image")) { Content = form };
         var exchange = await SendAsync(message, "upload", null, log, e =>
             !e.IsSuccess ? ComfyUIErrors.Classify(e.StatusCode, e.Headers, e.Text, log.Now)

@@ -187,7 +187,9 @@ public sealed partial class OpenAIClient : ICallProvider
                 }
 
                 var text = node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : node.ToJsonString();
+#pragma warning disable CA2000 // owned by content, disposed by the caller (or below on failure)
                 content.Add(new StringContent(text, Encoding.UTF8), name);
+#pragma warning restore CA2000
             }
 
             return content;
@@ -207,15 +209,17 @@ public sealed partial class OpenAIClient : ICallProvider
                 $"{OpenAIErrorClassifier.ProviderName}: {field} is not a base64 image data URI.", ErrorCategory.VALIDATION, Retryable: false));
         }
 
-        var part = new ByteArrayContent(bytes);
-        part.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         var extension = mediaType switch
         {
             "image/jpeg" => "jpg",
             "image/webp" => "webp",
             _ => "png",
         };
+#pragma warning disable CA2000 // owned by content from here on, disposed with it
+        var part = new ByteArrayContent(bytes);
         content.Add(part, name, $"{stem}.{extension}");
+#pragma warning restore CA2000
+        part.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
     }
 
     /// <summary>Decodes <c>data:image/…;base64,…</c>; false for anything else (URLs included).</summary>

@@ -53,7 +53,7 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
     [Fact]
     public async Task CreateAsync_WorkflowName_UsesTheNamedWorkflow()
     {
-        await using var provider = await BuildAsync(new() { ["Providers:ComfyUI:Workflows:sdxl"] = File.ReadAllText(TextToImagePath) });
+        await using var provider = await BuildAsync(new() { ["Providers:ComfyUI:Workflows:sdxl"] = await File.ReadAllTextAsync(TextToImagePath) });
         var task = new GenerationTaskPublic { Id = Guid.NewGuid().ToString(), Prompt = "x", ProviderConfig = new JsonObject { ["workflow_name"] = "sdxl" } };
 
         var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
@@ -90,7 +90,13 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
         workflow["5"] = new JsonObject { ["class_type"] = "CLIPTextEncode", ["inputs"] = new JsonObject { ["text"] = "", ["clip"] = new JsonArray("4", 1) }, ["_meta"] = new JsonObject { ["title"] = "input_prompt" } };
         var task = new EditingTaskPublic
         {
-            Id = id, Prompt = "make it blue", BaseImagePath = baseImage, ReferenceImages = [reference], Width = 8, Height = 6, ProviderConfig = new JsonObject { ["workflow"] = workflow },
+            Id = id,
+            Prompt = "make it blue",
+            BaseImagePath = baseImage,
+            ReferenceImages = [reference],
+            Width = 8,
+            Height = 6,
+            ProviderConfig = new JsonObject { ["workflow"] = workflow },
         };
 
         var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);
@@ -130,7 +136,12 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
         workflow["7"] = new JsonObject { ["class_type"] = "ImageScale", ["inputs"] = new JsonObject { ["width"] = 1, ["height"] = 1 }, ["_meta"] = new JsonObject { ["title"] = "input_height" } };
         var create = new CreateRefineTask
         {
-            OriginInstance = "tests", BaseImageUrl = "https://images.example/a.png", UpscaleFactor = factor, TargetWidth = targetWidth, TargetHeight = targetHeight, UpscaleSeed = 5,
+            OriginInstance = "tests",
+            BaseImageUrl = "https://images.example/a.png",
+            UpscaleFactor = factor,
+            TargetWidth = targetWidth,
+            TargetHeight = targetHeight,
+            UpscaleSeed = 5,
             ProviderConfig = new JsonObject { ["workflow"] = workflow },
         };
         var task = create.ToPublic(id, "tenant", DateTimeOffset.UtcNow, new Dictionary<string, string> { ["base_image_url"] = stored });
@@ -170,7 +181,10 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
         var stored = await StoreAsync(provider, id, "base", TestImages.SplitPng(10, 10));
         var task = new CreateRefineTask
         {
-            OriginInstance = "tests", BaseImageUrl = "https://images.example/a.png", FaceDetailEnabled = true, ProviderConfig = new JsonObject { ["face_detail_workflow_name"] = "faces" },
+            OriginInstance = "tests",
+            BaseImageUrl = "https://images.example/a.png",
+            FaceDetailEnabled = true,
+            ProviderConfig = new JsonObject { ["face_detail_workflow_name"] = "faces" },
         }.ToPublic(id, "tenant", DateTimeOffset.UtcNow, new Dictionary<string, string> { ["base_image_url"] = stored });
 
         var request = await Mapper(provider).CreateAsync(task, new JobPart(JobPartKind.FaceDetail), CancellationToken.None);
@@ -202,7 +216,9 @@ public sealed class ComfyUIRequestMapperTests(AzuriteFixture azurite)
         workflow["8"] = new JsonObject { ["class_type"] = "KSampler", ["inputs"] = new JsonObject { ["seed"] = 0 } };
         var task = new FaceEnhancerTaskPublic
         {
-            Id = id, InputImagePath = await StoreAsync(provider, id, "input", TestImages.SplitPng(4, 4)), ProviderConfig = new JsonObject { ["workflow"] = workflow },
+            Id = id,
+            InputImagePath = await StoreAsync(provider, id, "input", TestImages.SplitPng(4, 4)),
+            ProviderConfig = new JsonObject { ["workflow"] = workflow },
         };
 
         var request = await Mapper(provider).CreateAsync(task, new JobPart(JobPartKind.FaceAttempt, 3), CancellationToken.None);

@@ -373,7 +373,7 @@ public sealed class FalQueueClientTests(FakeFalFixture fixture) : IClassFixture<
     [Fact]
     public async Task SubmitAsync_ConnectionRefused_ThrowsRetryableUnavailable()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();

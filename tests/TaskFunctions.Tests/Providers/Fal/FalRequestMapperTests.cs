@@ -75,7 +75,8 @@ public sealed class FalRequestMapperTests(AzuriteFixture azurite)
         await using var provider = await CoreServices.BuildAsync(azurite.ConnectionString);
         var id = Guid.NewGuid().ToString();
         var baseImage = await StoreAsync(provider, id, "base", TestImages.SplitPng(8, 6));
-        var reference = await StoreAsync(provider, id, "ref0", TestImages.Jpeg(TestImages.Split(4, 4, TestImages.Red, TestImages.Blue)));
+        using var referenceImage = TestImages.Split(4, 4, TestImages.Red, TestImages.Blue);
+        var reference = await StoreAsync(provider, id, "ref0", TestImages.Jpeg(referenceImage));
         var task = new EditingTaskPublic { Id = id, Prompt = "make it blue", BaseImagePath = baseImage, ReferenceImages = [reference], Width = 8, Height = 6 };
 
         var request = await Mapper(provider).CreateAsync(task, JobPart.Main, CancellationToken.None);

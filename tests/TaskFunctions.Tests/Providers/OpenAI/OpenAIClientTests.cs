@@ -357,7 +357,7 @@ public sealed class OpenAIClientTests(FakeOpenAIFixture fixture) : IClassFixture
     [Fact]
     public async Task CallAsync_ConnectionRefused_ThrowsRetryableUnavailable()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
