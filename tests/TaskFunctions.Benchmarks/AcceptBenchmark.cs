@@ -1,102 +1,131 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Azure.Data.Tables;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using TaskFunctions.Core.Tasks;
+using TaskFunctions.Core.Workflow;
 using TaskFunctions.Tests.Infrastructure;
 
 namespace TaskFunctions.Benchmarks;
 
 /// <summary>
-/// Creates per second and latency at 16 concurrent clients against the self-host, and in the same run the raw
-/// single-entity insert rate of the same Azurite at the same concurrency (the baseline).
+/// The accept path against its honest anchor, the Durable HTTP-start pattern: in one in-process host on one Azurite,
+/// with the Durable worker and dispatch stopped (nothing consumes what is scheduled), (a) bare
+/// <c>ScheduleNewOrchestrationInstanceAsync</c> of the task orchestration through the same sidecar and (b)
+/// <c>POST /api/v1/tasks/</c> of a GENERATION body, each at the same concurrency, with storage calls per operation.
+/// Then, as information, creates on a fresh host whose workflows run and compete for the same Azurite.
 /// </summary>
 public static class AcceptBenchmark
 {
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"task_type":"GENERATION","origin_instance":"bench","prompt":"a red bicycle"}""");
+
     public static async Task<IReadOnlyList<string>> RunAsync(string connectionString, int total, int concurrency)
     {
         var lines = new List<string>();
-        await using var host = new SelfHostProcess(connectionString);
-        await host.StartAsync();
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 };
-        using var client = new HttpClient(handler) { BaseAddress = host.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token("bench-" + Guid.NewGuid().ToString("N")[..8]));
-        var body = Encoding.UTF8.GetBytes("""{"task_type":"GENERATION","origin_instance":"bench","prompt":"a red bicycle"}""");
-
-        async Task Create(int _)
-        {
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await client.PostAsync(new Uri("api/v1/tasks/", UriKind.Relative), content);
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                throw new InvalidOperationException($"create returned {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            }
-        }
-
-        var table = new TableServiceClient(connectionString).GetTableClient("rawinsert" + Guid.NewGuid().ToString("N")[..8]);
-        await table.CreateIfNotExistsAsync();
-        async Task Insert(int i) => await table.AddEntityAsync(new TableEntity("p" + (i % 64), Guid.NewGuid().ToString("N")) { ["Status"] = "PENDING", ["Value"] = i });
-
-        // Warm both paths (JIT, connection pools, table creation) before measuring.
-        await Load.RunAsync(200, concurrency, Create);
-        await Load.RunAsync(200, concurrency, Insert);
-
-        await DrainAsync(client);
-        var raw = await Load.RunAsync(total, concurrency, Insert);
-        var creates = await Load.RunAsync(total, concurrency, Create);
-        var underLoad = await Load.RunAsync(total / 4, concurrency, Insert);
-
-        // Printed before the drain: on a loaded machine the drain can time out, and the measurement must survive it.
         void Report(string line)
         {
             lines.Add(line);
             Console.WriteLine(line);
         }
 
-        Report($"Accept throughput, {total} creates at {concurrency} concurrent clients:");
-        Report($"  raw Azurite single-entity inserts before: {raw.PerSecond:F0}/s; {raw.Latency}");
-        Report($"  POST /api/v1/tasks/:               {creates.PerSecond:F0}/s; {creates.Latency}");
-        Report($"  raw inserts while the {total} workflows still run: {underLoad.PerSecond:F0}/s (same Azurite, shared with the workflow)");
-        Report($"  ratio creates / raw inserts before: {creates.PerSecond / raw.PerSecond:F2}");
-        var drain = System.Diagnostics.Stopwatch.StartNew();
-        try
+        using var calls = new HttpCallCounter();
+        var (blobPort, queuePort, tablePort) = WorkflowBenchmark.StoragePorts(connectionString);
+        var storagePorts = new HashSet<int> { blobPort, queuePort, tablePort };
+        var services = new Dictionary<int, string> { [blobPort] = "blob", [queuePort] = "queue", [tablePort] = "table" };
+        var settings = new Dictionary<string, string> { ["Logging__LogLevel__TaskFunctions"] = "Warning" };
+
+        (double PerSecond, LatencyStats Latency) bare, creates;
+        IReadOnlyDictionary<HttpCallCounter.CallKey, (long Count, double Seconds)> bareCalls, createCalls;
+        await using (var template = new SelfHostProcess(connectionString, settings))
+        await using (var host = await InProcessSelfHost.StartAsync(template.Environment))
         {
-            await DrainAsync(client);
-        }
-        catch (TimeoutException)
-        {
-            Report("  workflows did not drain within 10 minutes; no raw rate after, baseline = raw rate before");
-            Report($"  ratio creates / raw inserts:       {creates.PerSecond / raw.PerSecond:F2} (target >= 0.50); p99 {creates.Latency.P99:F1} ms (target < 50 ms)");
-            await table.DeleteAsync();
-            return lines;
+            await host.StopConsumingAsync();
+            using var client = ApiClient(host.BaseAddress, concurrency);
+            var run = Guid.NewGuid().ToString("N")[..8];
+            Task Schedule(int i)
+            {
+                var id = $"bare-{run}-{i}";
+                return host.Client.ScheduleNewOrchestrationInstanceAsync(
+                    TaskNames.TaskOrchestration, new TaskOrchestrationInput(id, TaskType.GENERATION, null), new StartOrchestrationOptions { InstanceId = id });
+            }
+
+            // Warm both paths (JIT, connection pools, table creation) before measuring; the ids never collide.
+            await Load.RunAsync(200, concurrency, i => Schedule(total + i));
+            await Load.RunAsync(200, concurrency, _ => CreateAsync(client));
+
+            var before = calls.Snapshot();
+            bare = await Load.RunAsync(total, concurrency, Schedule);
+            var middle = calls.Snapshot();
+            creates = await Load.RunAsync(total, concurrency, _ => CreateAsync(client));
+            var after = calls.Snapshot();
+            bareCalls = HttpCallCounter.Difference(before, middle);
+            createCalls = HttpCallCounter.Difference(middle, after);
         }
 
-        drain.Stop();
-        var rawAfter = await Load.RunAsync(total, concurrency, Insert);
-        var baseline = (raw.PerSecond + rawAfter.PerSecond) / 2;
-        Report($"  workflows drained {drain.Elapsed.TotalSeconds:F0} s after the last create");
-        Report($"  raw Azurite single-entity inserts after: {rawAfter.PerSecond:F0}/s (baseline {baseline:F0}/s); {rawAfter.Latency}");
-        Report($"  ratio creates / raw inserts:       {creates.PerSecond / baseline:F2} (target >= 0.50); p99 {creates.Latency.P99:F1} ms (target < 50 ms)");
-        await table.DeleteAsync();
+        var perBare = HttpCallCounter.PerOperation(bareCalls, storagePorts, total);
+        var perCreate = HttpCallCounter.PerOperation(createCalls, storagePorts, total);
+        var rateRatio = creates.PerSecond / bare.PerSecond;
+        var p99Ratio = creates.Latency.P99 / bare.Latency.P99;
+        Report($"Accept, {total} operations each at {concurrency} concurrent clients, one in-process host, Durable worker and dispatch stopped (accept path only):");
+        Report(string.Create(CultureInfo.InvariantCulture, $"  (a) bare ScheduleNewOrchestrationInstanceAsync via the sidecar: {bare.PerSecond:F0}/s; {bare.Latency}; storage calls/op {perBare:F2}"));
+        Report(string.Create(CultureInfo.InvariantCulture, $"  (b) POST /api/v1/tasks/ (GENERATION):                  {creates.PerSecond:F0}/s; {creates.Latency}; storage calls/op {perCreate:F2}"));
+        Report(string.Create(CultureInfo.InvariantCulture, $"  ratios: rate {rateRatio:F2} (target >= 0.5), p99 {p99Ratio:F2} (target <= 2), calls +{perCreate - perBare:F2} (target <= 3)"));
+        Report("  storage calls per bare schedule:");
+        foreach (var line in HttpCallCounter.Breakdown(bareCalls, services, total, "    "))
+        {
+            Report(line);
+        }
+
+        Report("  storage calls per create:");
+        foreach (var line in HttpCallCounter.Breakdown(createCalls, services, total, "    "))
+        {
+            Report(line);
+        }
+
+        var met = rateRatio >= 0.5 && p99Ratio <= 2 && perCreate <= perBare + 3;
+        Report(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT accept ops={total} concurrency={concurrency} bare_per_s={bare.PerSecond:F0} bare_p50_ms={bare.Latency.P50:F1} bare_p99_ms={bare.Latency.P99:F1} bare_calls={perBare:F2} " +
+            $"create_per_s={creates.PerSecond:F0} create_p50_ms={creates.Latency.P50:F1} create_p99_ms={creates.Latency.P99:F1} create_calls={perCreate:F2} " +
+            $"rate_ratio={rateRatio:F2} p99_ratio={p99Ratio:F2} calls_extra={perCreate - perBare:F2} target=\"rate_ratio>=0.5 && p99_ratio<=2 && calls_extra<=3\" met={(met ? "true" : "false")}"));
+
+        // Information only: the same creates on a fresh host whose workflows run (fal unset: each fails fast) and share Azurite.
+        var loaded = total / 4;
+        await using (var template = new SelfHostProcess(connectionString, settings))
+        await using (var host = await InProcessSelfHost.StartAsync(template.Environment))
+        {
+            using var client = ApiClient(host.BaseAddress, concurrency);
+            await Load.RunAsync(100, concurrency, _ => CreateAsync(client));
+            var before = calls.Snapshot();
+            var underLoad = await Load.RunAsync(loaded, concurrency, _ => CreateAsync(client));
+            var perLoaded = HttpCallCounter.PerOperation(HttpCallCounter.Difference(before, calls.Snapshot()), storagePorts, loaded);
+            Report(string.Create(CultureInfo.InvariantCulture,
+                $"  information: {loaded} creates with the workflows running in the same host: {underLoad.PerSecond:F0}/s; {underLoad.Latency}; storage calls/create incl. workflows {perLoaded:F1}"));
+            Report(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT accept_with_workflows ops={loaded} create_per_s={underLoad.PerSecond:F0} create_p50_ms={underLoad.Latency.P50:F1} create_p99_ms={underLoad.Latency.P99:F1} target=\"information\" met=true"));
+        }
+
         return lines;
     }
 
-    /// <summary>Waits until no task of the benchmark tenant is PENDING or RUNNING (bounded: 10 minutes).</summary>
-    private static async Task DrainAsync(HttpClient client)
+    private static HttpClient ApiClient(Uri baseAddress, int concurrency)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(10);
-        while (DateTime.UtcNow < deadline)
+#pragma warning disable CA2000 // the client owns and disposes the handler
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }, disposeHandler: true) { BaseAddress = baseAddress };
+#pragma warning restore CA2000
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token("bench-" + Guid.NewGuid().ToString("N")[..8]));
+        return client;
+    }
+
+    private static async Task CreateAsync(HttpClient client)
+    {
+        using var content = new ByteArrayContent(Body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await client.PostAsync(new Uri("api/v1/tasks/", UriKind.Relative), content);
+        if (response.StatusCode != HttpStatusCode.OK)
         {
-            var pending = await client.GetStringAsync(new Uri("api/v1/tasks/?status=PENDING&limit=1", UriKind.Relative));
-            var running = await client.GetStringAsync(new Uri("api/v1/tasks/?status=RUNNING&limit=1", UriKind.Relative));
-            if (pending == "[]" && running == "[]")
-            {
-                return;
-            }
-
-            await Task.Delay(1000);
+            throw new InvalidOperationException($"create returned {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
-
-        throw new TimeoutException("Workflows did not drain within 10 minutes.");
     }
 }

@@ -91,6 +91,21 @@ public sealed class InProcessSelfHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the Durable worker and the backend's dispatch (partition leases, control and work-item queue listening):
+    /// from then on the host only accepts — the client still schedules through the sidecar into the task hub, and
+    /// nothing in this process consumes what it schedules.
+    /// </summary>
+    public async Task StopConsumingAsync()
+    {
+        foreach (var worker in app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Microsoft.DurableTask.Worker.Hosting.DurableTaskWorker>())
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+
+        await app.Services.GetRequiredService<StartStopGuardedOrchestrationService>().StopAsync(isForced: false);
+    }
+
     /// <summary>Stops the worker and backend (the self-host's lifecycle service), then deletes the task hub so Azurite stays small.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -9,20 +9,23 @@ if (which == "image-peak")
 
 string Storage() => Environment.GetEnvironmentVariable("TASKFUNCTIONS_TEST_STORAGE")
     ?? throw new InvalidOperationException("Set TASKFUNCTIONS_TEST_STORAGE (scripts/bench starts Azurite and sets it).");
+// Smaller runs while developing (the figures of record use the defaults): BENCH_ACCEPT_OPS, BENCH_LIST_TASKS, BENCH_WORKFLOW_TASKS, BENCH_IDLE_SAMPLES.
+int Setting(string name, int fallback) =>
+    int.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 var lines = new List<string> { $"TaskFunctions benchmarks ({DateTime.UtcNow:u}, {Environment.ProcessorCount} cores)" };
 if (which is "accept" or "all")
 {
-    lines.AddRange(await AcceptBenchmark.RunAsync(Storage(), total: 2000, concurrency: 16));
+    lines.AddRange(await AcceptBenchmark.RunAsync(Storage(), total: Setting("BENCH_ACCEPT_OPS", 2000), concurrency: 16));
 }
 
 if (which is "list" or "all")
 {
-    lines.AddRange(await ListBenchmark.RunAsync(Storage(), totalTasks: 100_000, tenants: 20, samples: 50));
+    lines.AddRange(await ListBenchmark.RunAsync(Storage(), totalTasks: Setting("BENCH_LIST_TASKS", 100_000), tenants: 20, samples: 50));
 }
 
 if (which is "workflow" or "all")
 {
-    lines.AddRange(await WorkflowBenchmark.RunAsync(Storage(), tasks: 500, concurrency: 16, idleSamples: 50));
+    lines.AddRange(await WorkflowBenchmark.RunAsync(Storage(), tasks: Setting("BENCH_WORKFLOW_TASKS", 500), concurrency: 16, idleSamples: Setting("BENCH_IDLE_SAMPLES", 50)));
 }
 
 if (which is "drill")

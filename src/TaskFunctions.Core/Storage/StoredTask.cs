@@ -46,4 +46,16 @@ public sealed class StoredTask
 
     /// <summary>Whether <see cref="DocumentBlobName"/> reflects the stored record, so an update needs no re-read of it.</summary>
     internal bool DocumentLocationKnown { get; set; }
+
+    /// <summary>
+    /// As of <see cref="ETag"/>: the record's index entities are held pending for an in-flight task (see
+    /// <see cref="TableTaskStore"/>), carry <see cref="RecordVersion"/> and the columns in <see cref="HeldColumns"/>.
+    /// </summary>
+    internal bool IndexHeld { get; set; }
+
+    /// <summary>The Version the record had as of <see cref="ETag"/> (the one its index entities name).</summary>
+    internal string? RecordVersion { get; set; }
+
+    /// <summary>The indexed columns other than Status and UpdatedAt as of <see cref="ETag"/>, as one comparable string.</summary>
+    internal string? HeldColumns { get; set; }
 }

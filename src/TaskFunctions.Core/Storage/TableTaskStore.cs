@@ -39,6 +39,13 @@ namespace TaskFunctions.Core.Storage;
 /// it listed, so a writer that marked the entity since wins); otherwise it rewrites the entity from the record,
 /// still pending, and a later list clears it. A non-pending entity therefore always equals its record, whatever
 /// crashed where; a crash at worst costs point reads until the next list repairs the entity.
+/// In-flight tasks (neither terminal nor deleted) hold their entities pending: the write that makes a task in flight
+/// (its create, or a full write as above) marks its entities <c>Held</c> (pending, no document copy, the columns of that
+/// write) and the record <c>IndexHeld</c>. While the record says so, no reader clears the entities, so later writes that
+/// change no indexed column but Status (PENDING → RUNNING, the journal, progress, the provider job) write the record
+/// alone under the same version, conditional on its ETag as before; a non-terminal Status filter also takes held
+/// entities, and the record read that resolves a pending entity decides. The write that settles the task (terminal or
+/// deleted) runs the three rounds and commits exact copies.
 /// Index entities without a record are orphans of a crashed or failed create (or of a delete): lists skip them
 /// and delete them once they are older than a grace period (a younger one may be a create in flight); index
 /// entities whose keys do not match their record (a create that lost to an existing id) are treated the same way.
@@ -88,6 +95,8 @@ public sealed class TableTaskStore : ITaskStore
     private const string PendingProperty = "Pending";
     private const string DocCopyProperty = "DocCopy";
     private const string RecordETagProperty = "RecordETag";
+    private const string IndexHeldProperty = "IndexHeld";
+    private const string HeldProperty = "Held";
 
     private readonly TableServiceClient _tables;
     private readonly TableClient _records;
@@ -129,13 +138,14 @@ public sealed class TableTaskStore : ITaskStore
         ArgumentNullException.ThrowIfNull(task);
 
         var version = NewVersion();
-        var (record, blobName) = await ToRecordEntityAsync(task, version, cancellationToken);
+        var held = IsInFlight(task);
+        var (record, blobName) = await ToRecordEntityAsync(task, version, held, cancellationToken);
 
         // Record and pending index entities in parallel: pending entities are never served without their record,
         // and a crash between the two leaves only orphans (index without record) that lists clean up.
         // Upsert, not insert, for the index: a create retried after a crash must succeed.
         var indexWrites = IndexPartitions(task)
-            .Select(partition => UpsertIndexEntityAsync(ToIndexEntity(task, partition, version, pending: true), cancellationToken))
+            .Select(partition => UpsertIndexEntityAsync(ToIndexEntity(task, partition, version, pending: true, held), cancellationToken))
             .ToArray();
         var recordWrite = _records.AddEntityAsync(record, cancellationToken);
         try
@@ -165,7 +175,10 @@ public sealed class TableTaskStore : ITaskStore
         }
 
         task.ETag = (await recordWrite).Headers.ETag ?? default;
-        var commit = CommitIndexAsync(task, indexWrites);
+        Written(task, version, held, blobName);
+
+        // An in-flight task's entities stay held pending (its workflow writes it again soon); a task created settled commits.
+        var commit = held ? Task.CompletedTask : CommitIndexAsync(task, indexWrites);
         if (whileIndexing is null)
         {
             await commit;
@@ -194,13 +207,21 @@ public sealed class TableTaskStore : ITaskStore
         // The old blob name (if any) is known when the task was read from the store (the update is conditional on that
         // read's ETag); otherwise read it cheaply via $select.
         var previousBlob = task.DocumentLocationKnown ? task.DocumentBlobName : await GetDocumentBlobNameAsync(task.Id, cancellationToken);
-        var version = NewVersion();
-        var (record, blobName) = await ToRecordEntityAsync(task, version, cancellationToken);
+        var held = IsInFlight(task);
+
+        // Still in flight, entities held since the read this update is conditional on, and no column they are filtered
+        // by changed (Status aside: held entities match every in-flight status): the record alone is written, under the
+        // same version, so the entities still name it. Otherwise a new version, marked on the entities first.
+        var recordOnly = held && task.IndexHeld && task.RecordVersion is not null && task.HeldColumns == HeldColumnsOf(task);
+        var version = recordOnly ? task.RecordVersion! : NewVersion();
+        var (record, blobName) = await ToRecordEntityAsync(task, version, held, cancellationToken);
 
         // Mark first: until the record write below lands and the marker is cleared, lists verify against the record.
-        var indexWrites = IndexPartitions(task)
-            .Select(partition => UpsertIndexEntityAsync(ToIndexEntity(task, partition, version, pending: true), cancellationToken))
-            .ToArray();
+        var indexWrites = recordOnly
+            ? []
+            : IndexPartitions(task)
+                .Select(partition => UpsertIndexEntityAsync(ToIndexEntity(task, partition, version, pending: true, held), cancellationToken))
+                .ToArray();
         try
         {
             await Task.WhenAll(indexWrites);
@@ -219,16 +240,15 @@ public sealed class TableTaskStore : ITaskStore
             throw;
         }
 
-        task.DocumentBlobName = blobName;
-        task.DocumentLocationKnown = true;
+        Written(task, version, held, blobName);
         if (previousBlob is not null && previousBlob != blobName)
         {
             await DeleteDocumentBlobAsync(previousBlob);
         }
 
-        // A task still in flight will be written again soon: its entities stay pending (lists check them against the
-        // record) rather than paying two more writes per step. Settled tasks get exact copies, served without a read.
-        if (task.Status.IsTerminal() || task.IsDeleted)
+        // A task still in flight will be written again soon: its entities stay held pending (lists check them against
+        // the record) rather than paying two more writes per step. Settled tasks get exact copies, served without a read.
+        if (!held)
         {
             await CommitIndexAsync(task, indexWrites);
         }
@@ -291,22 +311,25 @@ public sealed class TableTaskStore : ITaskStore
     private async Task<IReadOnlyList<StoredTask>> ListAsync(TableClient index, TaskListQuery query, CancellationToken cancellationToken)
     {
         var filter = BuildFilter(query);
+        string? continuation = null;
         if (query.Skip > 0)
         {
-            // Keys only while skipping, so the skipped part of the range costs little bandwidth; the page itself is
-            // then one range query starting at the first key it needs.
-            var start = await RowKeyAfterSkipAsync(index, filter, query.Skip, cancellationToken);
-            if (start is null)
+            // Keys only while skipping, so the skipped part of the range costs little bandwidth, and pages sized so
+            // the last one ends exactly before the page: its continuation token is where the page starts, so the page
+            // is the next query, not one more page of keys and a second range query (skip 5000: 6 queries, not 7).
+            continuation = await ContinuationAfterSkipAsync(index, filter, query.Skip, cancellationToken);
+            if (continuation is null)
             {
                 return [];
             }
-
-            filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {start}");
         }
 
         var results = new List<StoredTask>(Math.Min(query.Limit, PageSize));
         var batch = new List<(TableEntity Entry, StoredTask? Copy)>();
-        await foreach (var entry in index.QueryAsync<TableEntity>(filter, Math.Clamp(query.Limit, 1, PageSize), cancellationToken: cancellationToken))
+        var entries = index.QueryAsync<TableEntity>(filter, Math.Clamp(query.Limit, 1, PageSize), cancellationToken: cancellationToken)
+            .AsPages(continuation, Math.Clamp(query.Limit, 1, PageSize))
+            .SelectMany(page => page.Values.ToAsyncEnumerable());
+        await foreach (var entry in entries.WithCancellation(cancellationToken))
         {
             batch.Add((entry, FromIndexCopy(entry, query)));
             if (batch.Count >= query.Limit - results.Count)
@@ -334,7 +357,11 @@ public sealed class TableTaskStore : ITaskStore
         var clauses = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {partition}") };
         if (query.Status is { } status)
         {
-            clauses.Add(TableClient.CreateQueryFilter($"Status eq {status.ToString()}"));
+            // Held entities (in-flight tasks) keep the Status of the write that held them: every in-flight status filter
+            // takes them, and the record read that resolves them decides.
+            clauses.Add(status.IsTerminal()
+                ? TableClient.CreateQueryFilter($"Status eq {status.ToString()}")
+                : "(" + TableClient.CreateQueryFilter($"Status eq {status.ToString()} or Held eq {true}") + ")");
         }
 
         if (query.TaskType is { } taskType)
@@ -378,7 +405,7 @@ public sealed class TableTaskStore : ITaskStore
     /// The index entity a write lays down before its record write lands: pending, so lists verify it against the
     /// record. With no version given it names one no record has, as a crash before the record write leaves it.
     /// </summary>
-    internal static TableEntity ToIndexEntity(StoredTask task, string partitionKey, string? version = null, bool pending = true)
+    internal static TableEntity ToIndexEntity(StoredTask task, string partitionKey, string? version = null, bool pending = true, bool held = false)
     {
         var entity = new TableEntity(partitionKey, TableKeys.IndexRowKey(task.CreatedAt, task.Id))
         {
@@ -389,6 +416,13 @@ public sealed class TableTaskStore : ITaskStore
         };
         AddIndexedColumns(entity, task);
         AddIfNotNull(entity, OriginTenantIdProperty, task.OriginTenantId);
+        if (held)
+        {
+            // Never served as it is, so no copy: the record is written on without its entities until it settles.
+            entity[HeldProperty] = true;
+            return entity;
+        }
+
         var bytes = Encoding.UTF8.GetBytes(task.Document);
         if (bytes.Length <= MaxIndexCopyBytes)
         {
@@ -408,6 +442,31 @@ public sealed class TableTaskStore : ITaskStore
         ToIndexEntity(task, partitionKey, NewVersion(), pending: false);
 
     private static string NewVersion() => Guid.NewGuid().ToString("N");
+
+    /// <summary>Whether a write of <paramref name="task"/> holds its index entities pending (in flight: not terminal, not deleted).</summary>
+    private static bool IsInFlight(StoredTask task) => !task.Status.IsTerminal() && !task.IsDeleted;
+
+    /// <summary>The indexed columns a held entity must still match (all but Status and UpdatedAt), as one string.</summary>
+    private static string HeldColumnsOf(StoredTask task) => string.Join(
+        '\u001f',
+        task.Tenant,
+        task.TaskType.ToString(),
+        task.CreatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        task.IsDeleted ? "1" : "0",
+        task.OriginInstance ?? "\u0000",
+        task.OriginZone ?? "\u0000",
+        task.OriginTenantId ?? "\u0000",
+        task.WorkflowId ?? "\u0000");
+
+    /// <summary>What the store now knows of the record <paramref name="task"/> was just written as.</summary>
+    private static void Written(StoredTask task, string version, bool held, string? blobName)
+    {
+        task.DocumentBlobName = blobName;
+        task.DocumentLocationKnown = true;
+        task.IndexHeld = held;
+        task.RecordVersion = version;
+        task.HeldColumns = HeldColumnsOf(task);
+    }
 
     private static string[] IndexPartitions(StoredTask task) => [TableKeys.TenantPartition(task.Tenant), TableKeys.GlobalPartition];
 
@@ -501,18 +560,30 @@ public sealed class TableTaskStore : ITaskStore
         return Matches(task, query) ? task : null;
     }
 
-    private static async Task<string?> RowKeyAfterSkipAsync(TableClient index, string filter, int skip, CancellationToken cancellationToken)
+    /// <summary>
+    /// The continuation token just past the first <paramref name="skip"/> matching entities (keys only, full pages, the
+    /// last one no longer than what is left to skip); null when the range ends before that.
+    /// </summary>
+    private static async Task<string?> ContinuationAfterSkipAsync(TableClient index, string filter, int skip, CancellationToken cancellationToken)
     {
         var skipped = 0;
-        await foreach (var key in index.QueryAsync<TableEntity>(filter, PageSize, ["RowKey"], cancellationToken))
+        string? continuation = null;
+        while (skipped < skip)
         {
-            if (skipped++ == skip)
+            // A page may come back short (the service's limits) with a token; only a missing token means the end.
+            var want = Math.Min(PageSize, skip - skipped);
+            var page = await index.QueryAsync<TableEntity>(filter, want, ["RowKey"], cancellationToken)
+                .AsPages(continuation, want)
+                .FirstAsync(cancellationToken);
+            skipped += page.Values.Count;
+            continuation = page.ContinuationToken;
+            if (continuation is null)
             {
-                return key.RowKey;
+                return null;
             }
         }
 
-        return null;
+        return continuation;
     }
 
     private async Task AppendResolvedAsync(List<(TableEntity Entry, StoredTask? Copy)> entries, TaskListQuery query, List<StoredTask> results, CancellationToken cancellationToken)
@@ -553,6 +624,18 @@ public sealed class TableTaskStore : ITaskStore
         }
 
         var pending = entry.GetBoolean(PendingProperty) is not false;
+        if (task.IndexHeld)
+        {
+            // In flight: never cleared (the record is written without its entities until it settles), only repaired
+            // when the entity is not the held one of the record's version (a write that failed or crashed midway).
+            if (!pending || entry.GetBoolean(HeldProperty) is not true || entry.GetString(VersionProperty) != recordVersion)
+            {
+                await RepairIndexEntryAsync(entry, task, recordVersion, cancellationToken);
+            }
+
+            return Matches(task, query) ? task : null;
+        }
+
         var copyFits = Encoding.UTF8.GetByteCount(task.Document) <= MaxIndexCopyBytes;
         var hasCopy = entry.GetBinary(DocCopyProperty) is not null;
         if (pending && entry.GetString(VersionProperty) == recordVersion && hasCopy == copyFits)
@@ -666,7 +749,7 @@ public sealed class TableTaskStore : ITaskStore
         // Conditional on the listed ETag, so an in-flight update's own index write always wins over this repair.
         try
         {
-            await IndexTable(entry.PartitionKey).UpdateEntityAsync(ToIndexEntity(task, entry.PartitionKey, recordVersion, pending: true), entry.ETag, TableUpdateMode.Replace, cancellationToken);
+            await IndexTable(entry.PartitionKey).UpdateEntityAsync(ToIndexEntity(task, entry.PartitionKey, recordVersion, pending: true, task.IndexHeld), entry.ETag, TableUpdateMode.Replace, cancellationToken);
             Log.StaleIndexRepaired(_logger, task.Id);
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
@@ -721,9 +804,9 @@ public sealed class TableTaskStore : ITaskStore
     }
 
     internal Task<(TableEntity Record, string? BlobName)> ToRecordEntityAsync(StoredTask task, CancellationToken cancellationToken) =>
-        ToRecordEntityAsync(task, NewVersion(), cancellationToken);
+        ToRecordEntityAsync(task, NewVersion(), held: false, cancellationToken);
 
-    private async Task<(TableEntity Record, string? BlobName)> ToRecordEntityAsync(StoredTask task, string version, CancellationToken cancellationToken)
+    private async Task<(TableEntity Record, string? BlobName)> ToRecordEntityAsync(StoredTask task, string version, bool held, CancellationToken cancellationToken)
     {
         var record = new TableEntity(TableKeys.Encode(task.Id), RecordRowKey)
         {
@@ -736,6 +819,10 @@ public sealed class TableTaskStore : ITaskStore
         };
         AddIndexedColumns(record, task);
         AddIfNotNull(record, OriginTenantIdProperty, task.OriginTenantId);
+        if (held)
+        {
+            record[IndexHeldProperty] = true;
+        }
 
         var bytes = Encoding.UTF8.GetBytes(task.Document);
         if (bytes.Length > MaxInlineDocumentBytes)
@@ -773,7 +860,7 @@ public sealed class TableTaskStore : ITaskStore
 
     private async Task<StoredTask> FromRecordEntityAsync(TableEntity entity, CancellationToken cancellationToken)
     {
-        return new StoredTask
+        var task = new StoredTask
         {
             Id = entity.GetString(TaskIdProperty),
             Tenant = entity.GetString(TenantProperty) ?? string.Empty,
@@ -790,7 +877,11 @@ public sealed class TableTaskStore : ITaskStore
             ETag = entity.ETag,
             DocumentBlobName = entity.GetString(DocBlobProperty),
             DocumentLocationKnown = true,
+            IndexHeld = entity.GetBoolean(IndexHeldProperty) ?? false,
+            RecordVersion = entity.GetString(VersionProperty),
         };
+        task.HeldColumns = HeldColumnsOf(task);
+        return task;
     }
 
     private async Task<string> ReadDocumentAsync(TableEntity entity, CancellationToken cancellationToken)

@@ -24,7 +24,8 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
     [Fact]
     public async Task CreateAsync_SmallDocument_CommitsBothIndexEntitiesWithCopy()
     {
-        var task = TestTasks.Create(TestTasks.NewTenant());
+        // Created settled (an import, a test): committed at once. An in-flight create holds its entities instead (below).
+        var task = TestTasks.Create(TestTasks.NewTenant(), status: TaskState.COMPLETED);
 
         await Store.CreateAsync(task);
 
@@ -39,10 +40,70 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
     }
 
     [Fact]
+    public async Task CreateAsync_InFlight_HoldsEntitiesPendingWithoutCopyAndListsTheRecord()
+    {
+        var tenant = TestTasks.NewTenant();
+        var task = TestTasks.Create(tenant, status: TaskState.PENDING);
+
+        await Store.CreateAsync(task);
+
+        Assert.All(await _scope.IndexEntitiesOfAsync(task.Id), entity =>
+        {
+            Assert.True(entity.GetBoolean("Pending"));
+            Assert.True(entity.GetBoolean("Held"));
+            Assert.Null(entity.GetBinary("DocCopy"));
+        });
+        Assert.Equal(task.Document, Assert.Single(await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.PENDING })).Document);
+        Assert.Empty(await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.RUNNING }));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_InFlightStatusAndDocumentOnly_WritesTheRecordAloneAndListsFollow()
+    {
+        var tenant = TestTasks.NewTenant();
+        var task = TestTasks.Create(tenant, status: TaskState.PENDING);
+        await Store.CreateAsync(task);
+        var before = (await _scope.IndexEntitiesOfAsync(task.Id)).ToDictionary(e => e.PartitionKey, e => e.ETag);
+        var read = (await Store.GetAsync(task.Id))!;
+
+        read.Status = TaskState.RUNNING;
+        read.Document = """{"status":"RUNNING","progress":1}""";
+        await Store.UpdateAsync(read);
+        read.Document = """{"status":"RUNNING","progress":2}""";
+        await Store.UpdateAsync(read);
+
+        // The held entities were not written again; lists resolve them against the record, whatever their Status says.
+        Assert.All(await _scope.IndexEntitiesOfAsync(task.Id), entity => Assert.Equal(before[entity.PartitionKey], entity.ETag));
+        Assert.Equal(read.Document, Assert.Single(await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.RUNNING })).Document);
+        Assert.Equal(read.Document, Assert.Single(await Store.ListAsync(new TaskListQuery { Status = TaskState.RUNNING }), t => t.Id == task.Id).Document);
+        Assert.Empty(await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.PENDING }));
+        Assert.Empty(await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.COMPLETED }));
+
+        // A stale writer (the ETag of the first read) still loses.
+        task.Document = """{"stale":true}""";
+        await Assert.ThrowsAsync<TaskConcurrencyException>(() => Store.UpdateAsync(task));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_InFlightFilteredColumnChanged_RewritesTheEntities()
+    {
+        var tenant = TestTasks.NewTenant();
+        var task = TestTasks.Create(tenant, status: TaskState.RUNNING, workflowId: "w1");
+        await Store.CreateAsync(task);
+
+        task.WorkflowId = "w2";
+        await Store.UpdateAsync(task);
+
+        Assert.Single(await Store.ListAsync(new TaskListQuery { Tenant = tenant, WorkflowId = "w2" }));
+        Assert.Empty(await Store.ListAsync(new TaskListQuery { Tenant = tenant, WorkflowId = "w1" }));
+        Assert.All(await _scope.IndexEntitiesOfAsync(task.Id), entity => Assert.Equal("w2", entity.GetString("WorkflowId")));
+    }
+
+    [Fact]
     public async Task ListAsync_CommittedCopy_ServesCopyWithoutReadingRecord()
     {
         var tenant = TestTasks.NewTenant();
-        var task = TestTasks.Create(tenant, originInstance: "i1", originZone: "z1", workflowId: "w1");
+        var task = TestTasks.Create(tenant, status: TaskState.COMPLETED, originInstance: "i1", originZone: "z1", workflowId: "w1");
         await Store.CreateAsync(task);
         // Only a list that skips the record read still finds the task once the record is gone behind its back.
         await _scope.RecordTable.DeleteEntityAsync(TableKeys.Encode(task.Id), "r");
@@ -117,6 +178,7 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
 
         // Not committed (the next step writes again soon), so a list verifies against the record and serves it.
         Assert.All(await _scope.IndexEntitiesOfAsync(task.Id), entity => Assert.True(entity.GetBoolean("Pending")));
+        Assert.Empty(await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.PENDING }));
         var listed = Assert.Single(await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.RUNNING }));
         Assert.Equal(read.Document, listed.Document);
     }
@@ -203,9 +265,11 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
         Assert.Empty(completed);
         Assert.Equal(task.Document, Assert.Single(runningAfterRepair).Document);
         Assert.Equal(task.Document, Assert.Single(runningAfterCommit).Document);
+        // The task is in flight: the repair restored its held entity (pending, the record's version), never a copy.
         var entity = (await _scope.IndexEntitiesOfAsync(task.Id)).Single(e => e.PartitionKey == TableKeys.TenantPartition(tenant));
-        Assert.False(entity.GetBoolean("Pending"));
-        Assert.Equal(task.Document, System.Text.Encoding.UTF8.GetString(entity.GetBinary("DocCopy")));
+        Assert.True(entity.GetBoolean("Pending"));
+        Assert.True(entity.GetBoolean("Held"));
+        Assert.Equal((await _scope.RecordTable.GetEntityAsync<TableEntity>(TableKeys.Encode(task.Id), "r")).Value.GetString("Version"), entity.GetString("Version"));
     }
 
     [Fact]
@@ -255,7 +319,7 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
     {
         var tenant = TestTasks.NewTenant();
         var large = new string('x', TableTaskStore.MaxIndexCopyBytes + 1);
-        var task = TestTasks.Create(tenant, document: $$"""{"pad":"{{large}}"}""");
+        var task = TestTasks.Create(tenant, status: TaskState.COMPLETED, document: $$"""{"pad":"{{large}}"}""");
         await Store.CreateAsync(task);
 
         var listed = Assert.Single(await Store.ListAsync(new TaskListQuery { Tenant = tenant }));
@@ -272,7 +336,7 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
     public async Task ListAsync_IndexEntityWithoutCopyFromOlderVersion_ListsFromRecordAndAddsCopy()
     {
         var tenant = TestTasks.NewTenant();
-        var task = TestTasks.Create(tenant);
+        var task = TestTasks.Create(tenant, status: TaskState.COMPLETED);
         await Store.CreateAsync(task);
         var legacy = new TableEntity(TableKeys.TenantPartition(tenant), TableKeys.IndexRowKey(task.CreatedAt, task.Id))
         {
