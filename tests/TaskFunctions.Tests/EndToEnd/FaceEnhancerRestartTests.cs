@@ -56,7 +56,7 @@ public sealed class FaceEnhancerRestartTests(AzuriteFixture azurite)
             var seeds = fal.SubmittedInputs(app).Select(i => i["seed"]!.GetValue<int>()).ToList();
             Assert.Equal([1, 2], seeds);
             var record = await TaskRecords.ReadAsync(second, id);
-            Assert.True(record!.Internal.IsResumed == true, $"the second attempt's job must be re-attached (is_resumed)\n--- first host ---\n{first.Output}\n--- second host ---\n{second.Output}");
+            Assert.True(record!.Internal.IsResumed == true, $"the second attempt's job must be re-attached (is_resumed)\n--- calls ---\n{string.Join("\n", record.Internal.ServiceRequests?.Select(r => r.ToJsonString()) ?? [])}\n--- first host ---\n{first.Output}\n--- second host ---\n{second.Output}");
         }
         finally
         {
