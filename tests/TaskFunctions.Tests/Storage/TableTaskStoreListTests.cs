@@ -217,8 +217,8 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
         var oldOrphan = TestTasks.Create(tenant, TestTasks.BaseTime.AddSeconds(1));
         var youngOrphan = TestTasks.Create(tenant, DateTimeOffset.UtcNow);
         var orphanPartition = TableKeys.TenantPartition(tenant);
-        await _scope.IndexTable(orphanPartition).AddEntityAsync(TableTaskStore.ToIndexEntity(oldOrphan, orphanPartition));
-        await _scope.IndexTable(orphanPartition).AddEntityAsync(TableTaskStore.ToIndexEntity(youngOrphan, orphanPartition));
+        await _scope.IndexTable(orphanPartition).AddEntityAsync(TaskIndexProtocol.ToIndexEntity(oldOrphan, orphanPartition));
+        await _scope.IndexTable(orphanPartition).AddEntityAsync(TaskIndexProtocol.ToIndexEntity(youngOrphan, orphanPartition));
 
         var listed = await Store.ListAsync(new TaskListQuery { Tenant = tenant, Limit = 1 });
 
@@ -243,7 +243,7 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
             UpdatedAt = task.UpdatedAt,
             Document = "{}",
         };
-        await _scope.TenantIndexTable(tenant).AddEntityAsync(TableTaskStore.ToIndexEntity(lostDuplicate, TableKeys.TenantPartition(tenant)));
+        await _scope.TenantIndexTable(tenant).AddEntityAsync(TaskIndexProtocol.ToIndexEntity(lostDuplicate, TableKeys.TenantPartition(tenant)));
 
         var listed = await Store.ListAsync(new TaskListQuery { Tenant = tenant });
 
@@ -257,7 +257,7 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
         var tenant = TestTasks.NewTenant();
         var task = TestTasks.Create(tenant, status: TaskState.RUNNING);
         await Store.CreateAsync(task);
-        var staleIndex = TableTaskStore.ToIndexEntity(task, TableKeys.TenantPartition(tenant));
+        var staleIndex = TaskIndexProtocol.ToIndexEntity(task, TableKeys.TenantPartition(tenant));
         task.Status = TaskState.COMPLETED;
         await Store.UpdateAsync(task);
         // Simulates a crash between the record write and the index write.
@@ -283,7 +283,7 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
             await index.CreateIfNotExistsAsync();
             foreach (var chunk in tasks.Chunk(100))
             {
-                await index.SubmitTransactionAsync(chunk.Select(task => new TableTransactionAction(TableTransactionActionType.Add, TableTaskStore.ToIndexEntity(task, partition))).ToList());
+                await index.SubmitTransactionAsync(chunk.Select(task => new TableTransactionAction(TableTransactionActionType.Add, TaskIndexProtocol.ToIndexEntity(task, partition))).ToList());
             }
         }
 
@@ -303,4 +303,5 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
         await Store.CreateAsync(b);
         return (tenant, a, b);
     }
+
 }
