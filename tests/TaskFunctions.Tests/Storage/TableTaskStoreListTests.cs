@@ -228,6 +228,29 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     [Fact]
+    public async Task ListAsync_OrphanIndexEntity_AgeComesFromInjectedClock()
+    {
+        // By the wall clock this orphan is long past the grace period; by the store's clock it is a minute old.
+        var clock = new ManualClock(TestTasks.BaseTime.AddMinutes(1));
+        await using var scope = await StoreScope.CreateAsync(azurite.ConnectionString, clock);
+        var tenant = TestTasks.NewTenant();
+        var orphan = TestTasks.Create(tenant, TestTasks.BaseTime);
+        var partition = TableKeys.TenantPartition(tenant);
+        await scope.IndexTable(partition).CreateIfNotExistsAsync();
+        await scope.IndexTable(partition).AddEntityAsync(TaskIndexProtocol.ToIndexEntity(orphan, partition));
+
+        var listedWhileYoung = await scope.Store.ListAsync(new TaskListQuery { Tenant = tenant });
+        var keptWhileYoung = await scope.IndexEntitiesOfAsync(orphan.Id);
+        clock.Advance(TaskIndexProtocol.OrphanGracePeriod);
+        var listedOnceOld = await scope.Store.ListAsync(new TaskListQuery { Tenant = tenant });
+
+        Assert.Empty(listedWhileYoung);
+        Assert.Single(keptWhileYoung);
+        Assert.Empty(listedOnceOld);
+        Assert.Empty(await scope.IndexEntitiesOfAsync(orphan.Id));
+    }
+
+    [Fact]
     public async Task ListAsync_IndexEntityOfLostDuplicateCreate_SkipsItAndListsTaskOnce()
     {
         var tenant = TestTasks.NewTenant();
@@ -304,4 +327,12 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
         return (tenant, a, b);
     }
 
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
 }
