@@ -13,24 +13,24 @@ namespace TaskFunctions.Core.Storage;
 /// </summary>
 /// <remarks>
 /// <para>Every write stamps a fresh <c>Version</c> on the record and marks the index entities <c>Pending</c> with that
-/// version before the record changes. A list serves a committed (non-pending) copy as it is; a pending one it checks
+/// version before the record changes (the one exception, record-only writes of in-flight tasks, keeps the version). A list serves a committed (non-pending) copy as it is; a pending one it checks
 /// against the record.</para>
 /// <code>
-///  write of a task at record version v1          index entities (tenant, all)       record
-///  ────────────────────────────────────────────  ─────────────────────────────────  ────────────────────
-///  round 1  upsert entities Pending, Version v2   pending v2 (+ copy)                v1
-///  round 2  replace record, If-Match its ETag     pending v2                         v2
-///  round 3  merge Pending=false, If-Match the     committed v2 (RecordETag) = record v2
-///           ETags of our own round-1 writes
+///  a write of a task whose record is at version v1   index entities (tenant, all)   record
+///  ─────────────────────────────────────────────────  ─────────────────────────────  ─────────────────
+///  round 1  upsert both entities Pending, Version v2   pending v2 (+ document copy)   v1
+///  round 2  replace the record, If-Match its ETag      pending v2                     v2
+///  round 3  merge Pending=false (+ RecordETag),        committed v2 = record          v2
+///           If-Match the ETags of our round-1 writes
 ///
-///  create: rounds 1 and 2 run in parallel (insert-if-absent record, upserted entities)
-///  delete: entities re-marked pending with a fresh version, then record deleted, then entities deleted
+///  create: rounds 1 and 2 in parallel (record inserted if absent, entities upserted)
+///  delete: entities re-marked pending with a fresh version → record deleted → entities deleted
 ///
-///  held (in flight: neither terminal nor deleted)
-///  create / full write  round 1 Held (pending, no copy)  pending+Held v2     v2, IndexHeld
-///                       round 2; no round 3
-///  later writes that change no filtered column but Status (PENDING → RUNNING, journal, progress, provider job):
-///                       round 2 alone, same v2, If-Match  pending+Held v2     v2', IndexHeld
+///  in flight (neither terminal nor deleted): the entities are held
+///  create or full write     rounds 1 and 2, no round 3  pending v2, Held, no copy      v2, IndexHeld
+///  write changing no        round 2 alone, same v2,     (unchanged)                    v2, IndexHeld,
+///  filtered column but      If-Match the record's ETag                                 new ETag
+///  Status (PENDING → RUNNING, journal, progress, provider job)
 ///  settling write (terminal or deleted): rounds 1-3 as above, exact copies committed
 /// </code>
 /// <para>What a list then finds (resolved in <see cref="ReconcileListedAsync"/> after one record point read):</para>
