@@ -33,6 +33,7 @@ public static class ListBenchmark
                 TasksTable = host.Environment["Storage__TasksTable"],
                 TaskIndexTable = host.Environment["Storage__TaskIndexTable"],
             }),
+            TimeProvider.System,
             NullLogger<TableTaskStore>.Instance);
 
         var seeding = Stopwatch.StartNew();
@@ -96,7 +97,7 @@ public static class ListBenchmark
         }
 
         var batches = partitions.SelectMany(p => p.Entries.Chunk(100).Select(chunk =>
-            (p.Index, Actions: chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, TableTaskStore.ToCommittedIndexEntity(e.Task, e.Partition))).ToList())));
+            (p.Index, Actions: chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, TaskIndexProtocol.ToCommittedIndexEntity(e.Task, e.Partition))).ToList())));
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (batch, ct) => await batch.Index.SubmitTransactionAsync(batch.Actions, ct));
         await Parallel.ForEachAsync(withRecords, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (task, ct) =>
         {

@@ -4,6 +4,7 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace TaskFunctions.Core.Storage;
@@ -53,6 +54,8 @@ public static class StorageServiceCollectionExtensions
             return new QueueServiceClient(uri, sp.GetRequiredService<StorageCredential>().Credential);
         });
 
+        // The store reads the clock (orphan index entities are deleted only once old); Core registers the same.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ITaskStore, TableTaskStore>();
         services.AddSingleton<IIdempotencyStore, TableIdempotencyStore>();
         services.AddSingleton<IBlobStore, AzureBlobStore>();

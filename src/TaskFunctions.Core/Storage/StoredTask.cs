@@ -49,7 +49,7 @@ public sealed class StoredTask
 
     /// <summary>
     /// As of <see cref="ETag"/>: the record's index entities are held pending for an in-flight task (see
-    /// <see cref="TableTaskStore"/>), carry <see cref="RecordVersion"/> and the columns in <see cref="HeldColumns"/>.
+    /// <see cref="TaskIndexProtocol"/>), carry <see cref="RecordVersion"/> and the columns in <see cref="HeldColumns"/>.
     /// </summary>
     internal bool IndexHeld { get; set; }
 

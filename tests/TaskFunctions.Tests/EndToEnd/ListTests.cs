@@ -81,6 +81,7 @@ public sealed class ListTests(SelfHostFixture fixture)
                 TasksTable = fixture.Host.Environment["Storage__TasksTable"],
                 TaskIndexTable = fixture.Host.Environment["Storage__TaskIndexTable"],
             }),
+            TimeProvider.System,
             NullLogger<TableTaskStore>.Instance);
         var start = DateTimeOffset.UtcNow.AddDays(-1);
         var created = Enumerable.Range(0, 1100).Select(i => SeedTasks.Generation(tenant, start.AddSeconds(i), i % 2 == 0 ? TaskState.COMPLETED : TaskState.FAILED)).ToList();

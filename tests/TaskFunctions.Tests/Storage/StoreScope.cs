@@ -9,7 +9,7 @@ namespace TaskFunctions.Tests.Storage;
 /// <summary>A <see cref="TableTaskStore"/> on tables of its own, dropped again on dispose.</summary>
 internal sealed class StoreScope : IAsyncDisposable
 {
-    private StoreScope(string connectionString)
+    private StoreScope(string connectionString, TimeProvider? time)
     {
         Options = new StorageOptions
         {
@@ -19,7 +19,7 @@ internal sealed class StoreScope : IAsyncDisposable
         };
         Tables = new TableServiceClient(connectionString);
         Blobs = new BlobServiceClient(connectionString);
-        Store = new TableTaskStore(Tables, Blobs, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<TableTaskStore>.Instance);
+        Store = new TableTaskStore(Tables, Blobs, Microsoft.Extensions.Options.Options.Create(Options), time ?? TimeProvider.System, NullLogger<TableTaskStore>.Instance);
     }
 
     public StorageOptions Options { get; }
@@ -43,9 +43,10 @@ internal sealed class StoreScope : IAsyncDisposable
 
     public BlobContainerClient Documents => Blobs.GetBlobContainerClient(TableTaskStore.DocumentContainer);
 
-    public static async Task<StoreScope> CreateAsync(string connectionString)
+    /// <summary>A scope whose store reads <paramref name="time"/> (default: the system clock).</summary>
+    public static async Task<StoreScope> CreateAsync(string connectionString, TimeProvider? time = null)
     {
-        var scope = new StoreScope(connectionString);
+        var scope = new StoreScope(connectionString, time);
         await scope.Store.InitializeAsync();
         return scope;
     }

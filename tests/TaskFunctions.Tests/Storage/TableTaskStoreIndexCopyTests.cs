@@ -255,7 +255,7 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
         // What an update leaves when it dies after marking the index and before its record write.
         foreach (var partition in new[] { TableKeys.TenantPartition(tenant), TableKeys.GlobalPartition })
         {
-            await _scope.IndexTable(partition).UpsertEntityAsync(TableTaskStore.ToIndexEntity(neverWritten, partition), TableUpdateMode.Replace);
+            await _scope.IndexTable(partition).UpsertEntityAsync(TaskIndexProtocol.ToIndexEntity(neverWritten, partition), TableUpdateMode.Replace);
         }
 
         var completed = await Store.ListAsync(new TaskListQuery { Tenant = tenant, Status = TaskState.COMPLETED });
@@ -303,7 +303,7 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
         await Store.CreateAsync(task);
         foreach (var partition in new[] { TableKeys.TenantPartition(tenant), TableKeys.GlobalPartition })
         {
-            await _scope.IndexTable(partition).UpsertEntityAsync(TableTaskStore.ToIndexEntity(task, partition), TableUpdateMode.Replace);
+            await _scope.IndexTable(partition).UpsertEntityAsync(TaskIndexProtocol.ToIndexEntity(task, partition), TableUpdateMode.Replace);
         }
 
         var repaired = await Store.ListAsync(new TaskListQuery { Tenant = tenant });
@@ -318,7 +318,7 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
     public async Task ListAsync_DocumentTooLargeForCopy_ListsFromRecord()
     {
         var tenant = TestTasks.NewTenant();
-        var large = new string('x', TableTaskStore.MaxIndexCopyBytes + 1);
+        var large = new string('x', TaskIndexProtocol.MaxIndexCopyBytes + 1);
         var task = TestTasks.Create(tenant, status: TaskState.COMPLETED, document: $$"""{"pad":"{{large}}"}""");
         await Store.CreateAsync(task);
 
@@ -400,7 +400,7 @@ public sealed class TableTaskStoreIndexCopyTests(AzuriteFixture azurite) : IAsyn
     {
         var tenant = TestTasks.NewTenant();
         var tasks = Enumerable.Range(0, 30).Select(i => TestTasks.Create(tenant, TestTasks.BaseTime.AddSeconds(i), status: i % 2 == 0 ? TaskState.COMPLETED : TaskState.FAILED)).ToList();
-        var batch = tasks.Select(t => new TableTransactionAction(TableTransactionActionType.Add, TableTaskStore.ToCommittedIndexEntity(t, TableKeys.TenantPartition(tenant)))).ToList();
+        var batch = tasks.Select(t => new TableTransactionAction(TableTransactionActionType.Add, TaskIndexProtocol.ToCommittedIndexEntity(t, TableKeys.TenantPartition(tenant)))).ToList();
         var index = _scope.TenantIndexTable(tenant);
         await index.CreateIfNotExistsAsync();
         await index.SubmitTransactionAsync(batch);

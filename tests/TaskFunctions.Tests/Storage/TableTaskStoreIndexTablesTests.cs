@@ -85,7 +85,7 @@ public sealed class TableTaskStoreIndexTablesTests(AzuriteFixture azurite) : IAs
     public async Task ListAsync_AdminListBeforeGlobalTableExists_ReturnsEmpty()
     {
         var options = new StorageOptions { ConnectionString = azurite.ConnectionString, TaskIndexTable = "index" + Guid.NewGuid().ToString("N") };
-        var uninitialised = new TableTaskStore(_scope.Tables, _scope.Blobs, Microsoft.Extensions.Options.Options.Create(options), NullLogger<TableTaskStore>.Instance);
+        var uninitialised = new TableTaskStore(_scope.Tables, _scope.Blobs, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, NullLogger<TableTaskStore>.Instance);
 
         var listed = await uninitialised.ListAsync(new TaskListQuery { Skip = 1 });
 
@@ -97,7 +97,7 @@ public sealed class TableTaskStoreIndexTablesTests(AzuriteFixture azurite) : IAs
     {
         // Two stores stand for two instances of the app, each creating the tenant's table on its first write.
         var tenant = TestTasks.NewTenant();
-        var other = new TableTaskStore(_scope.Tables, _scope.Blobs, Microsoft.Extensions.Options.Options.Create(_scope.Options), NullLogger<TableTaskStore>.Instance);
+        var other = new TableTaskStore(_scope.Tables, _scope.Blobs, Microsoft.Extensions.Options.Options.Create(_scope.Options), TimeProvider.System, NullLogger<TableTaskStore>.Instance);
         var tasks = Enumerable.Range(0, 12).Select(i => TestTasks.Create(tenant, TestTasks.BaseTime.AddSeconds(i))).ToList();
 
         await Task.WhenAll(tasks.Select((task, i) => (i % 2 == 0 ? Store : other).CreateAsync(task)));

@@ -217,14 +217,37 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
         var oldOrphan = TestTasks.Create(tenant, TestTasks.BaseTime.AddSeconds(1));
         var youngOrphan = TestTasks.Create(tenant, DateTimeOffset.UtcNow);
         var orphanPartition = TableKeys.TenantPartition(tenant);
-        await _scope.IndexTable(orphanPartition).AddEntityAsync(TableTaskStore.ToIndexEntity(oldOrphan, orphanPartition));
-        await _scope.IndexTable(orphanPartition).AddEntityAsync(TableTaskStore.ToIndexEntity(youngOrphan, orphanPartition));
+        await _scope.IndexTable(orphanPartition).AddEntityAsync(TaskIndexProtocol.ToIndexEntity(oldOrphan, orphanPartition));
+        await _scope.IndexTable(orphanPartition).AddEntityAsync(TaskIndexProtocol.ToIndexEntity(youngOrphan, orphanPartition));
 
         var listed = await Store.ListAsync(new TaskListQuery { Tenant = tenant, Limit = 1 });
 
         Assert.Equal([real.Id], listed.Select(t => t.Id));
         Assert.Empty(await _scope.IndexEntitiesOfAsync(oldOrphan.Id));
         Assert.Single(await _scope.IndexEntitiesOfAsync(youngOrphan.Id));
+    }
+
+    [Fact]
+    public async Task ListAsync_OrphanIndexEntity_AgeComesFromInjectedClock()
+    {
+        // By the wall clock this orphan is long past the grace period; by the store's clock it is a minute old.
+        var clock = new ManualClock(TestTasks.BaseTime.AddMinutes(1));
+        await using var scope = await StoreScope.CreateAsync(azurite.ConnectionString, clock);
+        var tenant = TestTasks.NewTenant();
+        var orphan = TestTasks.Create(tenant, TestTasks.BaseTime);
+        var partition = TableKeys.TenantPartition(tenant);
+        await scope.IndexTable(partition).CreateIfNotExistsAsync();
+        await scope.IndexTable(partition).AddEntityAsync(TaskIndexProtocol.ToIndexEntity(orphan, partition));
+
+        var listedWhileYoung = await scope.Store.ListAsync(new TaskListQuery { Tenant = tenant });
+        var keptWhileYoung = await scope.IndexEntitiesOfAsync(orphan.Id);
+        clock.Advance(TaskIndexProtocol.OrphanGracePeriod);
+        var listedOnceOld = await scope.Store.ListAsync(new TaskListQuery { Tenant = tenant });
+
+        Assert.Empty(listedWhileYoung);
+        Assert.Single(keptWhileYoung);
+        Assert.Empty(listedOnceOld);
+        Assert.Empty(await scope.IndexEntitiesOfAsync(orphan.Id));
     }
 
     [Fact]
@@ -243,7 +266,7 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
             UpdatedAt = task.UpdatedAt,
             Document = "{}",
         };
-        await _scope.TenantIndexTable(tenant).AddEntityAsync(TableTaskStore.ToIndexEntity(lostDuplicate, TableKeys.TenantPartition(tenant)));
+        await _scope.TenantIndexTable(tenant).AddEntityAsync(TaskIndexProtocol.ToIndexEntity(lostDuplicate, TableKeys.TenantPartition(tenant)));
 
         var listed = await Store.ListAsync(new TaskListQuery { Tenant = tenant });
 
@@ -257,7 +280,7 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
         var tenant = TestTasks.NewTenant();
         var task = TestTasks.Create(tenant, status: TaskState.RUNNING);
         await Store.CreateAsync(task);
-        var staleIndex = TableTaskStore.ToIndexEntity(task, TableKeys.TenantPartition(tenant));
+        var staleIndex = TaskIndexProtocol.ToIndexEntity(task, TableKeys.TenantPartition(tenant));
         task.Status = TaskState.COMPLETED;
         await Store.UpdateAsync(task);
         // Simulates a crash between the record write and the index write.
@@ -283,7 +306,7 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
             await index.CreateIfNotExistsAsync();
             foreach (var chunk in tasks.Chunk(100))
             {
-                await index.SubmitTransactionAsync(chunk.Select(task => new TableTransactionAction(TableTransactionActionType.Add, TableTaskStore.ToIndexEntity(task, partition))).ToList());
+                await index.SubmitTransactionAsync(chunk.Select(task => new TableTransactionAction(TableTransactionActionType.Add, TaskIndexProtocol.ToIndexEntity(task, partition))).ToList());
             }
         }
 
@@ -302,5 +325,14 @@ public sealed class TableTaskStoreListTests(AzuriteFixture azurite) : IAsyncLife
         await Store.CreateAsync(a);
         await Store.CreateAsync(b);
         return (tenant, a, b);
+    }
+
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 }
