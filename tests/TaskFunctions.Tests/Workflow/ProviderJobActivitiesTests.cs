@@ -81,13 +81,15 @@ public sealed class ProviderJobActivitiesTests(AzuriteFixture azurite) : IAsyncL
     }
 
     [Theory]
-    [InlineData(true, true)] // last polled by a worker before this process existed: a restart picked the job up
-    [InlineData(false, false)] // another live worker polled a moment ago: scale-out sharing, not a resume
-    public async Task Poll_LastPolledByAnotherWorker_ResumedOnlyWhenThisProcessStartedSince(bool beforeThisProcess, bool resumed)
+    [InlineData(true, false, true)] // last polled by a worker before this process existed: a restart picked the job up
+    [InlineData(true, true, true)] // ... and the job finished meanwhile: the completing poll still records the resume
+    [InlineData(false, false, false)] // another live worker polled a moment ago: scale-out sharing, not a resume
+    [InlineData(false, true, false)]
+    public async Task Poll_LastPolledByAnotherWorker_ResumedOnlyWhenThisProcessStartedSince(bool beforeThisProcess, bool jobDone, bool resumed)
     {
         await using var provider = await ServicesAsync();
         var app = FakeFalFixture.NewAppId();
-        fal.Script(app).Then(FalJobPlan.Succeeds(queuePolls: 3));
+        fal.Script(app).Then(jobDone ? FalJobPlan.Succeeds(queuePolls: 0, progressPolls: 0) : FalJobPlan.Succeeds(queuePolls: 3));
         var taskId = await CreateGenerationAsync(provider, app);
         var job = (await provider.GetRequiredService<SubmitProviderJobActivity>().RunAsync(new JobAttemptInput(taskId, 0, 1, ProviderType.FAL))).Job!;
         var lastPolled = beforeThisProcess ? WorkerIdentity.StartedAt.AddSeconds(-1) : DateTimeOffset.UtcNow;
@@ -99,11 +101,12 @@ public sealed class ProviderJobActivitiesTests(AzuriteFixture azurite) : IAsyncL
             return t;
         });
 
-        await provider.GetRequiredService<PollProviderJobActivity>().RunAsync(new JobStepInput(taskId, job, 1, Step: 2));
+        var polled = await provider.GetRequiredService<PollProviderJobActivity>().RunAsync(new JobStepInput(taskId, job, 1, Step: 2));
 
         var task = await ReadAsync(provider, taskId);
+        Assert.Equal(jobDone ? ProviderJobState.Completed : ProviderJobState.Queued, polled.State);
         Assert.Equal(resumed, task.Internal.IsResumed == true);
-        Assert.Equal(WorkerIdentity.Current, task.Internal.ActiveJob!.LastWorker);
+        Assert.Equal(!jobDone || resumed ? WorkerIdentity.Current : "another-host:1:0", task.Internal.ActiveJob!.LastWorker);
     }
 
     [Fact]

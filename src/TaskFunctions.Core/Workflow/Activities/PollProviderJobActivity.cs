@@ -40,25 +40,20 @@ public sealed class PollProviderJobActivity(ITaskStore store, TaskMutator mutato
             failure = ex.Failure;
         }
 
-        if (status?.State == ProviderJobState.Completed)
+        var resumeGap = ResumeGap(policies.For(input.Job.Provider).Polling);
+        if (status?.State == ProviderJobState.Completed && !IsResume(task.Internal.ActiveJob, input, Time.GetUtcNow(), resumeGap))
         {
             // The result fetch follows at once and CompleteTask writes progress 100: no write here, the calls travel on.
+            // (A resumed job is written below even when complete, so the resume is never lost.)
             return new PollJobResult(ProviderJobState.Completed, null, ServiceRequests: [.. log.Entries]);
         }
 
-        var resumeGap = ResumeGap(policies.For(input.Job.Provider).Polling);
         var recorded = await RecordAsync(input.TaskId, log, t =>
         {
             var now = Time.GetUtcNow();
             if (t.Internal.ActiveJob is { } active && active.Job.JobId == input.Job.JobId)
             {
-                var last = active.LastPolledAt ?? active.SubmittedAt;
-                var redelivered = input.Step > 0 && input.Step <= active.LastPollStep;
-                // Another worker polled last and either this process did not exist yet (a restart or a replacement)
-                // or the job sat unpolled far longer than the schedule allows (its worker died, this one took over).
-                var reattached = active.LastWorker is not null && active.LastWorker != WorkerIdentity.Current
-                    && (last < WorkerIdentity.StartedAt || now - last > resumeGap);
-                if (redelivered || reattached)
+                if (IsResume(active, input, now, resumeGap))
                 {
                     MarkResumed(t, now);
                 }
@@ -76,6 +71,25 @@ public sealed class PollProviderJobActivity(ITaskStore store, TaskMutator mutato
         }, cancellationToken, stored);
 
         return recorded ? new PollJobResult(status?.State, status?.Failure ?? failure) : new PollJobResult(null, null, TaskEnded: true);
+    }
+
+    /// <summary>
+    /// Whether this poll picks the job up again: the same step delivered twice, or another worker polled last and either
+    /// this process did not exist yet (a restart or a replacement) or the job sat unpolled far longer than the schedule
+    /// allows (its worker died, this one took over).
+    /// </summary>
+    private static bool IsResume(ProviderJobRecord? active, JobStepInput input, DateTimeOffset now, TimeSpan resumeGap)
+    {
+        if (active is null || active.Job.JobId != input.Job.JobId)
+        {
+            return false;
+        }
+
+        var last = active.LastPolledAt ?? active.SubmittedAt;
+        var redelivered = input.Step > 0 && input.Step <= active.LastPollStep;
+        var reattached = active.LastWorker is not null && active.LastWorker != WorkerIdentity.Current
+            && (last < WorkerIdentity.StartedAt || now - last > resumeGap);
+        return redelivered || reattached;
     }
 
     /// <summary>Progress 0–100 from a status: queued low, running from the provider's percent, complete just short of 100.</summary>
