@@ -87,11 +87,7 @@ public sealed class ActivateFallbackActivityTests(AzuriteFixture azurite)
         var changed = await provider.GetRequiredService<ActivateFallbackActivity>().RunAsync(id);
 
         Assert.False(changed);
-        var after = await ReadStoredAsync(provider, id);
-        Assert.Equal(before.ETag, after.ETag);
-        var task = TaskJson.DeserializeDocument(after.Document);
-        Assert.Equal((ProviderType?)ProviderType.FAL, task.ProviderType);
-        Assert.False(task.Internal.FallbackUsed);
+        await AssertStillOnPrimaryAsync(provider, id, before);
     }
 
     [Theory]
@@ -112,11 +108,7 @@ public sealed class ActivateFallbackActivityTests(AzuriteFixture azurite)
         var changed = await provider.GetRequiredService<ActivateFallbackActivity>().RunAsync(id);
 
         Assert.False(changed);
-        var after = await ReadStoredAsync(provider, id);
-        Assert.Equal(before.ETag, after.ETag);
-        var task = TaskJson.DeserializeDocument(after.Document);
-        Assert.Equal((ProviderType?)ProviderType.FAL, task.ProviderType);
-        Assert.False(task.Internal.FallbackUsed);
+        await AssertStillOnPrimaryAsync(provider, id, before);
     }
 
     [Fact]
@@ -142,4 +134,14 @@ public sealed class ActivateFallbackActivityTests(AzuriteFixture azurite)
         task.FallbackProviderCapabilities = ["UPSCALE_2X", "UPSCALE_4X"];
         more?.Invoke(task);
     };
+
+    /// <summary>Nothing was written: same ETag, still on FAL, no fallback flag.</summary>
+    private static async Task AssertStillOnPrimaryAsync(ServiceProvider provider, string id, StoredTask before)
+    {
+        var after = await ReadStoredAsync(provider, id);
+        Assert.Equal(before.ETag, after.ETag);
+        var task = TaskJson.DeserializeDocument(after.Document);
+        Assert.Equal((ProviderType?)ProviderType.FAL, task.ProviderType);
+        Assert.False(task.Internal.FallbackUsed);
+    }
 }
