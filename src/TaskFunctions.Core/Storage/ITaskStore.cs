@@ -20,6 +20,12 @@ public interface ITaskStore
     Task<StoredTask?> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The record as this process last read or wrote it, without I/O; null when it has no copy. It may be stale: use it
+    /// only to start a write conditional on its ETag, or where the caller can tell a stale copy from a current one.
+    /// </summary>
+    StoredTask? Recent(string id);
+
+    /// <summary>
     /// Replaces the record if its ETag still equals <see cref="StoredTask.ETag"/>, keeps the index entities in
     /// step, and sets the new ETag. Throws <see cref="TaskConcurrencyException"/> on a lost race or a missing record.
     /// </summary>

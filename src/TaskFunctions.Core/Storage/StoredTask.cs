@@ -58,4 +58,27 @@ public sealed class StoredTask
 
     /// <summary>The indexed columns other than Status and UpdatedAt as of <see cref="ETag"/>, as one comparable string.</summary>
     internal string? HeldColumns { get; set; }
+
+    /// <summary>A field-by-field copy, store bookkeeping included.</summary>
+    internal StoredTask Copy() => new()
+    {
+        Id = Id,
+        Tenant = Tenant,
+        TaskType = TaskType,
+        Status = Status,
+        CreatedAt = CreatedAt,
+        UpdatedAt = UpdatedAt,
+        OriginInstance = OriginInstance,
+        OriginZone = OriginZone,
+        OriginTenantId = OriginTenantId,
+        WorkflowId = WorkflowId,
+        IsDeleted = IsDeleted,
+        Document = Document,
+        ETag = ETag,
+        DocumentBlobName = DocumentBlobName,
+        DocumentLocationKnown = DocumentLocationKnown,
+        IndexHeld = IndexHeld,
+        RecordVersion = RecordVersion,
+        HeldColumns = HeldColumns,
+    };
 }

@@ -35,6 +35,7 @@ public sealed class TableTaskStore : ITaskStore
     private readonly TenantIndexTables _indexTables;
     private readonly TaskIndexProtocol _index;
     private readonly TaskIndexQuery _query;
+    private readonly RecentRecords _recent = new();
 
     /// <summary>Uses the table names of <see cref="StorageOptions"/>; the service clients and the clock are DI singletons.</summary>
     public TableTaskStore(TableServiceClient tables, BlobServiceClient blobs, IOptions<StorageOptions> options, TimeProvider time, ILogger<TableTaskStore> logger)
@@ -104,6 +105,7 @@ public sealed class TableTaskStore : ITaskStore
 
         task.ETag = (await recordWrite).Headers.ETag ?? default;
         TaskIndexProtocol.Written(task, version, held, blobName);
+        _recent.Remember(task);
 
         // An in-flight task's entities stay held pending (its workflow writes it again soon); a task created settled commits.
         var commit = held ? Task.CompletedTask : _index.CommitAsync(task, indexWrites);
@@ -124,8 +126,23 @@ public sealed class TableTaskStore : ITaskStore
     }
 
     /// <inheritdoc />
-    public async Task<StoredTask?> GetAsync(string id, CancellationToken cancellationToken = default) =>
-        (await _records.ReadAsync(id, cancellationToken))?.Task;
+    public async Task<StoredTask?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var task = (await _records.ReadAsync(id, cancellationToken))?.Task;
+        if (task is null)
+        {
+            _recent.Forget(id);
+        }
+        else
+        {
+            _recent.Remember(task);
+        }
+
+        return task;
+    }
+
+    /// <inheritdoc />
+    public StoredTask? Recent(string id) => _recent.Get(id);
 
     /// <inheritdoc />
     public async Task UpdateAsync(StoredTask task, CancellationToken cancellationToken = default)
@@ -154,16 +171,19 @@ public sealed class TableTaskStore : ITaskStore
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
         {
             // The pending entities name a version that never landed; lists read the record and repair them.
+            _recent.Forget(task.Id);
             await _records.DeleteDocumentBlobAsync(blobName);
             throw new TaskConcurrencyException(task.Id, ex);
         }
         catch
         {
+            _recent.Forget(task.Id); // the write may or may not have landed
             await _records.DeleteDocumentBlobAsync(blobName);
             throw;
         }
 
         TaskIndexProtocol.Written(task, version, held, blobName);
+        _recent.Remember(task);
         if (previousBlob is not null && previousBlob != blobName)
         {
             await _records.DeleteDocumentBlobAsync(previousBlob);
@@ -182,6 +202,7 @@ public sealed class TableTaskStore : ITaskStore
     {
         ArgumentNullException.ThrowIfNull(task);
 
+        _recent.Forget(task.Id);
         await _index.MarkDeletingAsync(task, cancellationToken);
         await _records.Records.DeleteEntityAsync(TableKeys.Encode(task.Id), TaskRecordCodec.RecordRowKey, ETag.All, cancellationToken);
         await Task.WhenAll(

@@ -24,15 +24,36 @@ public sealed class TaskMutator(ITaskStore store)
 
     /// <summary>As above, starting from <paramref name="initial"/>, the record as the caller has just read it, instead of a
     /// new read (a concurrent write since then only costs one lost ETag race).</summary>
-    public async Task<MutationResult?> MutateAsync(
+    public Task<MutationResult?> MutateAsync(
         string taskId,
         StoredTask? initial,
         Func<TaskPublicBase, TaskPublicBase?> mutate,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        MutateCoreAsync(taskId, initial, initialIsCurrent: true, mutate, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="MutateAsync(string, Func{TaskPublicBase, TaskPublicBase?}, CancellationToken)"/> with the same
+    /// outcome, starting from this process's copy of the record (<see cref="ITaskStore.Recent"/>) when it has one: a
+    /// workflow step that follows another step of the task then writes without reading first. A stale copy costs one
+    /// lost ETag race; a decision to write nothing is never taken on the copy alone but confirmed by a fresh read.
+    /// </summary>
+    public Task<MutationResult?> MutateRecentAsync(
+        string taskId,
+        Func<TaskPublicBase, TaskPublicBase?> mutate,
+        CancellationToken cancellationToken = default) =>
+        MutateCoreAsync(taskId, store.Recent(taskId), initialIsCurrent: false, mutate, cancellationToken);
+
+    private async Task<MutationResult?> MutateCoreAsync(
+        string taskId,
+        StoredTask? initial,
+        bool initialIsCurrent,
+        Func<TaskPublicBase, TaskPublicBase?> mutate,
+        CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var stored = attempt == 1 && initial is not null ? initial : await store.GetAsync(taskId, cancellationToken);
+            var fromInitial = attempt == 1 && initial is not null;
+            var stored = fromInitial ? initial : await store.GetAsync(taskId, cancellationToken);
             if (stored is null)
             {
                 return null;
@@ -42,6 +63,11 @@ public sealed class TaskMutator(ITaskStore store)
             var document = mutate(current);
             if (document is null)
             {
+                if (fromInitial && !initialIsCurrent)
+                {
+                    continue; // confirm "nothing to write" on the record as it is now
+                }
+
                 return new MutationResult(stored, current, Changed: false);
             }
 

@@ -30,6 +30,10 @@ internal sealed class StoreScope : IAsyncDisposable
 
     public TableTaskStore Store { get; }
 
+    /// <summary>A second store on the same tables, as another process of the deployment has (with its own record copies).</summary>
+    public TableTaskStore OtherProcessStore() =>
+        new(Tables, Blobs, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, NullLogger<TableTaskStore>.Instance);
+
     public TableClient RecordTable => Tables.GetTableClient(Options.TasksTable);
 
     /// <summary>The index table the store uses for <paramref name="partitionKey"/>.</summary>

@@ -280,6 +280,54 @@ public sealed class TableTaskStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(task.Id, (await Store.GetAsync(task.Id))?.Id);
     }
 
+    [Fact]
+    public async Task Recent_AfterCreateAndUpdate_IsTheRecordAsWritten()
+    {
+        var task = TestTasks.Create(TestTasks.NewTenant(), status: TaskState.RUNNING);
+        await Store.CreateAsync(task);
+        var created = Store.Recent(task.Id);
+        task.Document = """{"progress":5}""";
+        await Store.UpdateAsync(task);
+
+        var updated = Store.Recent(task.Id);
+
+        Assert.Equal(task.ETag, updated!.ETag);
+        Assert.Equal("""{"progress":5}""", updated.Document);
+        Assert.NotEqual(created!.ETag, updated.ETag);
+        Assert.Equal((await Store.GetAsync(task.Id))!.ETag, updated.ETag);
+    }
+
+    [Fact]
+    public async Task Recent_OtherProcessWrote_StaleCopyLosesItsWriteAndIsDropped()
+    {
+        var task = TestTasks.Create(TestTasks.NewTenant(), status: TaskState.RUNNING);
+        await Store.CreateAsync(task);
+        var other = _scope.OtherProcessStore();
+        var theirs = (await other.GetAsync(task.Id))!;
+        theirs.Document = """{"by":"other"}""";
+        await other.UpdateAsync(theirs);
+
+        var copy = Store.Recent(task.Id)!;
+        copy.Document = """{"by":"us"}""";
+        await Assert.ThrowsAsync<TaskConcurrencyException>(() => Store.UpdateAsync(copy));
+
+        Assert.Null(Store.Recent(task.Id));
+        Assert.Equal("""{"by":"other"}""", (await Store.GetAsync(task.Id))!.Document);
+        Assert.Equal(theirs.ETag, Store.Recent(task.Id)!.ETag); // a read refreshes the copy
+    }
+
+    [Fact]
+    public async Task Recent_AfterDelete_IsNull()
+    {
+        var task = TestTasks.Create(TestTasks.NewTenant());
+        await Store.CreateAsync(task);
+
+        await Store.DeleteAsync(task);
+
+        Assert.Null(Store.Recent(task.Id));
+        Assert.Null(_scope.OtherProcessStore().Recent(task.Id));
+    }
+
     private static string LargeDocument(int size, char fill = 'x')
     {
         // Multi-byte characters make the UTF-8 part boundaries fall inside characters.

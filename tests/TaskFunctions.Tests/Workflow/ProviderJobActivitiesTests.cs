@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using TaskFunctions.Core.Providers;
 using TaskFunctions.Core.Storage;
 using TaskFunctions.Core.Tasks;
@@ -169,7 +170,77 @@ public sealed class ProviderJobActivitiesTests(AzuriteFixture azurite) : IAsyncL
         Assert.Empty(await provider.GetRequiredService<IBlobStore>().ListAsync("generations", taskId));
     }
 
-    private Task<ServiceProvider> ServicesAsync(bool allowFalHost = true)
+    [Fact]
+    public async Task Poll_CopyMissesAnotherProcessesPoll_ReadsRecordAndMarksResumed()
+    {
+        await using var provider = await ServicesAsync();
+        await using var other = await ServicesAsync(sameTablesAs: provider);
+        var app = FakeFalFixture.NewAppId();
+        fal.Script(app).Then(FalJobPlan.Succeeds(queuePolls: 0, progressPolls: 0));
+        var taskId = await CreateGenerationAsync(provider, app);
+        var job = (await provider.GetRequiredService<SubmitProviderJobActivity>().RunAsync(new JobAttemptInput(taskId, 0, 1, ProviderType.FAL))).Job!;
+
+        // This process's copy shows the job as its submit left it; another process then polled it and died long ago.
+        await other.GetRequiredService<TaskMutator>().MutateAsync(taskId, t =>
+        {
+            t.Internal.ActiveJob!.LastWorker = "another-host:1:0";
+            t.Internal.ActiveJob.LastPolledAt = WorkerIdentity.StartedAt.AddSeconds(-1);
+            t.Internal.ActiveJob.LastPollStep = 1;
+            return t;
+        });
+        var polled = await provider.GetRequiredService<PollProviderJobActivity>().RunAsync(new JobStepInput(taskId, job, 1, Step: 2));
+
+        Assert.Equal(ProviderJobState.Completed, polled.State);
+        var task = await ReadAsync(other, taskId);
+        Assert.True(task.Internal.IsResumed);
+        Assert.Equal(WorkerIdentity.Current, task.Internal.ActiveJob!.LastWorker);
+    }
+
+    [Fact]
+    public async Task Submit_CopyMissesJobAnotherRunRecorded_ReattachesWithoutSubmittingAgain()
+    {
+        await using var provider = await ServicesAsync();
+        await using var other = await ServicesAsync(sameTablesAs: provider);
+        var app = FakeFalFixture.NewAppId();
+        fal.Script(app).Then(FalJobPlan.Hangs());
+        var taskId = await CreateGenerationAsync(provider, app);
+        var input = new JobAttemptInput(taskId, 0, 1, ProviderType.FAL);
+
+        // The same attempt ran in another process (a re-delivery) after this process last saw the record.
+        var elsewhere = await other.GetRequiredService<SubmitProviderJobActivity>().RunAsync(input);
+        var here = await provider.GetRequiredService<SubmitProviderJobActivity>().RunAsync(input);
+
+        Assert.Equal(elsewhere.Job, here.Job);
+        Assert.Equal(1, fal.SubmitCount(app));
+        Assert.True((await ReadAsync(other, taskId)).Internal.IsResumed);
+    }
+
+    [Fact]
+    public async Task CompleteTask_CopyStaleAfterCancelElsewhere_KeepsCancelledAndDeletesLateFiles()
+    {
+        await using var provider = await ServicesAsync();
+        await using var other = await ServicesAsync(sameTablesAs: provider);
+        var app = FakeFalFixture.NewAppId();
+        fal.Script(app).Then(FalJobPlan.Succeeds(queuePolls: 0, progressPolls: 0));
+        var taskId = await CreateGenerationAsync(provider, app);
+        var job = (await provider.GetRequiredService<SubmitProviderJobActivity>().RunAsync(new JobAttemptInput(taskId, 0, 1, ProviderType.FAL))).Job!;
+        await provider.GetRequiredService<PollProviderJobActivity>().RunAsync(new JobStepInput(taskId, job, 1, Step: 1));
+        var fetched = await provider.GetRequiredService<FetchProviderResultActivity>().RunAsync(new JobStepInput(taskId, job, 1));
+        await other.GetRequiredService<TaskMutator>().MutateAsync(taskId, t =>
+        {
+            t.Status = TaskState.CANCELLED;
+            return t;
+        });
+
+        var completed = await provider.GetRequiredService<CompleteTaskActivity>().RunAsync(new CompleteTaskInput(taskId, fetched.Results!));
+
+        Assert.True(fetched.Succeeded);
+        Assert.False(completed);
+        Assert.Equal(TaskState.CANCELLED, (await ReadAsync(other, taskId)).Status);
+        Assert.Empty(await provider.GetRequiredService<IBlobStore>().ListAsync("generations", taskId));
+    }
+
+    private Task<ServiceProvider> ServicesAsync(bool allowFalHost = true, IServiceProvider? sameTablesAs = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -180,6 +251,15 @@ public sealed class ProviderJobActivitiesTests(AzuriteFixture azurite) : IAsyncL
         if (allowFalHost)
         {
             settings["Outbound:AllowedHosts:0"] = fal.HostPort;
+        }
+
+        if (sameTablesAs is not null)
+        {
+            // Another process of the same deployment: same tables, its own services (and its own copies of records).
+            var storage = sameTablesAs.GetRequiredService<IOptions<StorageOptions>>().Value;
+            settings["Storage:TasksTable"] = storage.TasksTable;
+            settings["Storage:TaskIndexTable"] = storage.TaskIndexTable;
+            settings["Storage:IdempotencyTable"] = storage.IdempotencyTable;
         }
 
         return CoreServices.BuildAsync(azurite.ConnectionString, extraSettings: settings);

@@ -11,7 +11,7 @@ public sealed class ActivateFallbackActivity(TaskMutator mutator, TimeProvider t
 {
     public async Task<bool> RunAsync(string taskId, CancellationToken cancellationToken = default)
     {
-        var result = await mutator.MutateAsync(taskId, task =>
+        var result = await mutator.MutateRecentAsync(taskId, task =>
         {
             if (task.Status.IsTerminal() || task.Internal.IsDeleted || task.Internal.FallbackUsed || task.FallbackProviderType is null)
             {

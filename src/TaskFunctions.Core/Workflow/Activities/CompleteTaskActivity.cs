@@ -14,7 +14,7 @@ public sealed class CompleteTaskActivity(TaskMutator mutator, IBlobStore blobs, 
     {
         ArgumentNullException.ThrowIfNull(input);
         var fields = input.Results.ToDictionary(p => p.Key, p => JsonNode.Parse(p.Value.GetRawText()));
-        var result = await mutator.MutateAsync(input.TaskId, task =>
+        var result = await mutator.MutateRecentAsync(input.TaskId, task =>
         {
             // Terminal states never change: a late result after CANCELLED is discarded here.
             if (task.Status.IsTerminal() || task.Internal.IsDeleted)

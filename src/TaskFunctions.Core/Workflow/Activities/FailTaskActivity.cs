@@ -10,7 +10,7 @@ public sealed class FailTaskActivity(TaskMutator mutator, TimeProvider time, ILo
     public async Task<bool> RunAsync(FailTaskInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var result = await mutator.MutateAsync(input.TaskId, task =>
+        var result = await mutator.MutateRecentAsync(input.TaskId, task =>
         {
             if (task.Status.IsTerminal() || task.Internal.IsDeleted)
             {

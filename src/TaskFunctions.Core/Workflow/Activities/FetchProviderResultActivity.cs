@@ -15,7 +15,8 @@ public sealed class FetchProviderResultActivity(ITaskStore store, TaskMutator mu
         ArgumentNullException.ThrowIfNull(input);
         var log = NewLog(input.Job.Provider, input.Attempt);
         log.AddRange(input.Carried);
-        var live = await LoadLiveAsync(input.TaskId, cancellationToken);
+        // A stale copy only risks fetching for a task that just ended; CompleteTask then finds it ended and deletes the files.
+        var live = await LoadLiveAsync(input.TaskId, cancellationToken, recentIsUsable: static _ => true);
         if (live is not { Document: var task, Stored: var stored })
         {
             // Cancelled or deleted meanwhile: a late result is not fetched at all.

@@ -14,8 +14,23 @@ public abstract class JobActivityBase(ITaskStore store, TaskMutator mutator, Tim
     /// The task document, or null when the task is gone, cleaned up or already terminal (cancelled). The record read
     /// here is kept for the activity's one write (<see cref="RecordAsync"/>), which then needs no second read.
     /// </summary>
-    protected async Task<(StoredTask Stored, TaskPublicBase Document)?> LoadLiveAsync(string taskId, CancellationToken cancellationToken)
+    /// <param name="recentIsUsable">
+    /// When given, this process's copy of the record (<see cref="ITaskStore.Recent"/>) stands in for the read if it shows
+    /// the task live and passes this check: for steps whose write is conditional on the copy's ETag anyway, or whose
+    /// check proves the copy is the record as this process left it. A task the copy shows ended is read afresh.
+    /// </param>
+    protected async Task<(StoredTask Stored, TaskPublicBase Document)?> LoadLiveAsync(
+        string taskId, CancellationToken cancellationToken, Func<TaskPublicBase, bool>? recentIsUsable = null)
     {
+        if (recentIsUsable is not null && store.Recent(taskId) is { } recent)
+        {
+            var copy = TaskJson.DeserializeDocument(recent.Document);
+            if (IsLive(copy) && recentIsUsable(copy))
+            {
+                return (recent, copy);
+            }
+        }
+
         var stored = await store.GetAsync(taskId, cancellationToken);
         if (stored is null)
         {
@@ -23,13 +38,10 @@ public abstract class JobActivityBase(ITaskStore store, TaskMutator mutator, Tim
         }
 
         var task = TaskJson.DeserializeDocument(stored.Document);
-        if (task.Status.IsTerminal() || task.Internal.IsDeleted)
-        {
-            return null;
-        }
-
-        return (stored, task);
+        return IsLive(task) ? (stored, task) : null;
     }
+
+    private static bool IsLive(TaskPublicBase task) => !task.Status.IsTerminal() && !task.Internal.IsDeleted;
 
     /// <summary>
     /// Appends the log's calls to service_requests and applies <paramref name="change"/>, even when the task ended

@@ -22,7 +22,7 @@ public sealed class PollProviderJobActivity(ITaskStore store, TaskMutator mutato
     public async Task<PollJobResult> RunAsync(JobStepInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var live = await LoadLiveAsync(input.TaskId, cancellationToken);
+        var live = await LoadLiveAsync(input.TaskId, cancellationToken, recent => IsLeftByThisWorker(recent.Internal.ActiveJob, input));
         if (live is not { Document: var task, Stored: var stored })
         {
             return new PollJobResult(null, null, TaskEnded: true);
@@ -72,6 +72,15 @@ public sealed class PollProviderJobActivity(ITaskStore store, TaskMutator mutato
 
         return recorded ? new PollJobResult(status?.State, status?.Failure ?? failure) : new PollJobResult(null, null, TaskEnded: true);
     }
+
+    /// <summary>
+    /// Whether <paramref name="active"/> shows this job exactly as this process's previous step left it (submitted, or
+    /// polled at the step before this one, by this worker): every poll that is not the last writes its step, so a copy
+    /// missing a later step's write cannot pass, and the resume check below then reads the same on the copy as on the
+    /// record. A cancel since is the orchestration's cancel event; a write it missed fails its ETag condition.
+    /// </summary>
+    private static bool IsLeftByThisWorker(ProviderJobRecord? active, JobStepInput input) =>
+        active is not null && active.Job.JobId == input.Job.JobId && active.LastPollStep == input.Step - 1 && active.LastWorker == WorkerIdentity.Current;
 
     /// <summary>
     /// Whether this poll picks the job up again: the same step delivered twice, or another worker polled last and either

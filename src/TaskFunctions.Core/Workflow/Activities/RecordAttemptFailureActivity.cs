@@ -9,7 +9,7 @@ public sealed class RecordAttemptFailureActivity(TaskMutator mutator, TimeProvid
     public async Task<bool> RunAsync(AttemptFailureInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var result = await mutator.MutateAsync(input.TaskId, task =>
+        var result = await mutator.MutateRecentAsync(input.TaskId, task =>
         {
             if (task.Status.IsTerminal() || task.Internal.IsDeleted)
             {

@@ -25,8 +25,11 @@ public sealed class StartTaskActivity(TaskMutator mutator, ProviderPolicies poli
     {
         string? stopReason = null;
         var webhookOwed = false;
-        var result = await mutator.MutateAsync(taskId, task =>
+        var result = await mutator.MutateRecentAsync(taskId, task =>
         {
+            // Decided afresh on every (re-)application: the mutator may apply this more than once.
+            stopReason = null;
+            webhookOwed = false;
             if (task.Internal.IsDeleted || task.Status.IsTerminal())
             {
                 stopReason = $"Task is {(task.Internal.IsDeleted ? "cleaned up" : task.Status.ToString())}.";

@@ -23,7 +23,28 @@ public sealed class SubmitProviderJobActivity(ITaskStore store, TaskMutator muta
     public async Task<SubmitJobResult> RunAsync(JobAttemptInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var live = await LoadLiveAsync(input.TaskId, cancellationToken);
+
+        // Decide on this process's copy of the record when it has one; the intent write, conditional on the copy's ETag,
+        // proves it current. If it was not and the record shows this attempt further along (another run of it), decide
+        // again on a fresh read.
+        for (var round = 1; ; round++)
+        {
+            if (await RunAsync(input, useRecent: round == 1, cancellationToken) is { } result)
+            {
+                return result;
+            }
+
+            if (round == 4)
+            {
+                throw new TaskConcurrencyException($"Task {input.TaskId}: attempt {input.AttemptKey} kept changing under its submit.", input.TaskId);
+            }
+        }
+    }
+
+    /// <summary>The submit; null when the record it decided on turned out stale by the time of the intent write.</summary>
+    private async Task<SubmitJobResult?> RunAsync(JobAttemptInput input, bool useRecent, CancellationToken cancellationToken)
+    {
+        var live = await LoadLiveAsync(input.TaskId, cancellationToken, useRecent ? static _ => true : null);
         if (live is not { Document: var task, Stored: var stored })
         {
             return new SubmitJobResult(null, null, TaskEnded: true);
@@ -68,9 +89,11 @@ public sealed class SubmitProviderJobActivity(ITaskStore store, TaskMutator muta
         }
 
         var sentAt = Time.GetUtcNow();
+        var stale = false;
         var intended = await mutator.MutateAsync(input.TaskId, stored, t =>
         {
-            if (t.Status.IsTerminal() || t.Internal.IsDeleted)
+            stale = !SameSubmitState(t, task, input.AttemptKey);
+            if (stale || t.Status.IsTerminal() || t.Internal.IsDeleted)
             {
                 return null;
             }
@@ -79,6 +102,11 @@ public sealed class SubmitProviderJobActivity(ITaskStore store, TaskMutator muta
             AddUnconfirmed(t, interrupted);
             return t;
         }, cancellationToken);
+        if (stale)
+        {
+            return null;
+        }
+
         if (intended is not { Changed: true })
         {
             return new SubmitJobResult(null, null, TaskEnded: true);
@@ -139,6 +167,16 @@ public sealed class SubmitProviderJobActivity(ITaskStore store, TaskMutator muta
         // Cancelled between submit and record: the job still exists and the workflow cancels it.
         return new SubmitJobResult(job, failure, TaskEnded: !recorded && job is null);
     }
+
+    /// <summary>
+    /// Whether <paramref name="now"/> shows this attempt where <paramref name="decided"/> (the record the submit decided on)
+    /// did: no job of it recorded since, and the same intent. Another run of the attempt that got further means the
+    /// decision was taken on a stale record.
+    /// </summary>
+    private static bool SameSubmitState(TaskPublicBase now, TaskPublicBase decided, string attemptKey) =>
+        (now.Internal.ActiveJob?.AttemptKey == attemptKey) == (decided.Internal.ActiveJob?.AttemptKey == attemptKey)
+        && now.Internal.SubmitIntent?.AttemptKey == decided.Internal.SubmitIntent?.AttemptKey
+        && now.Internal.SubmitIntent?.At == decided.Internal.SubmitIntent?.At;
 
     /// <summary>Records <paramref name="found"/> as the attempt's job, as if this run had submitted it.</summary>
     private async Task<SubmitJobResult> AdoptAsync(JobAttemptInput input, TaskPublicBase task, ProviderJob found, ServiceRequestLog log, CancellationToken cancellationToken)
