@@ -14,7 +14,7 @@ namespace TaskFunctions.Benchmarks;
 /// </summary>
 public static class ImageAdjusterBenchmark
 {
-    private const int Runs = 5;
+    private const int Runs = 7;
 
     public static async Task<IReadOnlyList<string>> RunAsync()
     {
@@ -64,10 +64,8 @@ public static class ImageAdjusterBenchmark
         await Adjust(pad);
         await Adjust(crop);
         await CropWithMargins();
-        var plainTime = await MedianAsync(Plain);
-        var padTime = await MedianAsync(() => Adjust(pad));
-        var cropTime = await MedianAsync(() => Adjust(crop));
-        var marginTime = await MedianAsync(CropWithMargins);
+        var medians = await InterleavedMediansAsync(Plain, () => Adjust(pad), () => Adjust(crop), CropWithMargins);
+        var (plainTime, padTime, cropTime, marginTime) = (medians[0], medians[1], medians[2], medians[3]);
         // Peak memory needs a fresh process per path: ImageSharp's pools keep buffers resident after the first run.
         var jpegPath = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.{format.ToLowerInvariant()}");
         await File.WriteAllBytesAsync(jpegPath, jpeg);
@@ -146,18 +144,26 @@ public static class ImageAdjusterBenchmark
         return long.Parse(output.Trim().Split('\n')[^1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static async Task<double> MedianAsync(Func<Task<long>> run)
+    /// <summary>
+    /// The median time of each path over <see cref="Runs"/> rounds; every round runs each path once, starting one
+    /// further along each time, so drift in machine load (and one path's garbage collected during the next) falls on
+    /// all paths alike instead of on whichever ran during it.
+    /// </summary>
+    private static async Task<double[]> InterleavedMediansAsync(params Func<Task<long>>[] paths)
     {
-        var times = new List<double>();
-        for (var i = 0; i < Runs; i++)
+        var times = paths.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round < Runs; round++)
         {
-            var watch = Stopwatch.StartNew();
-            await run();
-            times.Add(watch.Elapsed.TotalMilliseconds);
+            for (var i = 0; i < paths.Length; i++)
+            {
+                var path = (round + i) % paths.Length;
+                var watch = Stopwatch.StartNew();
+                await paths[path]();
+                times[path].Add(watch.Elapsed.TotalMilliseconds);
+            }
         }
 
-        times.Sort();
-        return times[Runs / 2];
+        return [.. times.Select(t => t.Order().ElementAt(t.Count / 2))];
     }
 
     /// <summary>A photo-like image (JPEG quality 90 or PNG): gradients plus deterministic noise so the codec has real work.</summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
 using SixLabors.ImageSharp;
@@ -63,47 +65,48 @@ public static class SafeImageDecoder
         var token = linked.Token;
 
         // Read failures stay as they are (I/O problems are not the caller's image's fault); only the deadline maps.
-        ArraySegment<byte> data;
+        InputBuffer data;
         try
         {
             data = await ReadBoundedAsync(input, options.MaxBytes, token);
-            token.ThrowIfCancellationRequested();
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             throw TimedOut(options, ex);
         }
 
-        try
+        using (data)
         {
-            var (format, _, _) = await IdentifyAsync(data, options, token);
-            var configuration = ConfigurationFor(options.MaxPixels);
-            using var stream = new MemoryStream(data.Array!, data.Offset, data.Count, writable: false);
-            stream.Position = 0;
-            token.ThrowIfCancellationRequested();
-            var image = await Image.LoadAsync<Rgba32>(configuration, stream, token);
-            return (image, format);
-        }
-        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
-        {
-            throw TimedOut(options, ex);
-        }
-        catch (InvalidMemoryOperationException ex)
-        {
-            throw new InvalidImageException("image needs more memory to decode than allowed", ex);
-        }
-        catch (UnknownImageFormatException ex)
-        {
-            throw new InvalidImageException("unsupported image format; use PNG, JPEG or WebP", ex);
-        }
-        catch (NotSupportedException ex)
-        {
-            throw new InvalidImageException("image uses an encoding feature that is not supported", ex);
-        }
-        catch (Exception ex) when (ex is not (InvalidImageException or OperationCanceledException or OutOfMemoryException))
-        {
-            // Decoder crashes on hostile input (ImageFormatException, index errors, ...) all mean the data is bad.
-            throw Corrupt(ex);
+            try
+            {
+                token.ThrowIfCancellationRequested();
+                var (format, _, _) = await IdentifyAsync(data.Segment, options, decoding: true, token);
+                var configuration = ConfigurationFor(options.MaxPixels);
+                using var stream = new MemoryStream(data.Array, 0, data.Count, writable: false);
+                var image = await Image.LoadAsync<Rgba32>(configuration, stream, token);
+                return (image, format);
+            }
+            catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                throw TimedOut(options, ex);
+            }
+            catch (InvalidMemoryOperationException ex)
+            {
+                throw new InvalidImageException("image needs more memory to decode than allowed", ex);
+            }
+            catch (UnknownImageFormatException ex)
+            {
+                throw new InvalidImageException("unsupported image format; use PNG, JPEG or WebP", ex);
+            }
+            catch (NotSupportedException ex)
+            {
+                throw new InvalidImageException("image uses an encoding feature that is not supported", ex);
+            }
+            catch (Exception ex) when (ex is not (InvalidImageException or OperationCanceledException or OutOfMemoryException))
+            {
+                // Decoder crashes on hostile input (ImageFormatException, index errors, ...) all mean the data is bad.
+                throw Corrupt(ex);
+            }
         }
     }
 
@@ -126,7 +129,7 @@ public static class SafeImageDecoder
         var segment = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out var array) ? array : new ArraySegment<byte>(data.ToArray());
         try
         {
-            return await IdentifyAsync(segment, options, linked.Token);
+            return await IdentifyAsync(segment, options, decoding: false, linked.Token);
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
@@ -138,8 +141,13 @@ public static class SafeImageDecoder
         }
     }
 
+    /// <param name="decoding">
+    /// The bytes are decoded next: a PNG's size is then read from its IHDR chunk (which must come first) instead of
+    /// ImageSharp's identify pass over every chunk, since the decoder checks all the rest anyway. Inspections, whose
+    /// verdict is all there is, keep the full pass.
+    /// </param>
     private static async Task<(ImageFormatKind Format, int Width, int Height)> IdentifyAsync(
-        ArraySegment<byte> data, ImageDecodeOptions options, CancellationToken token)
+        ArraySegment<byte> data, ImageDecodeOptions options, bool decoding, CancellationToken token)
     {
         var format = Sniff(data.AsSpan());
         if (format == ImageFormatKind.Unknown)
@@ -155,20 +163,44 @@ public static class SafeImageDecoder
             throw Corrupt(null);
         }
 
-        using var stream = new MemoryStream(data.Array!, data.Offset, data.Count, writable: false);
-        var info = await Image.IdentifyAsync(ConfigurationFor(options.MaxPixels), stream, token) ?? throw Corrupt(null);
-        if (info.Width <= 0 || info.Height <= 0)
+        if (!(decoding && format == ImageFormatKind.Png && TryReadPngSize(data.AsSpan(), out var width, out var height)))
+        {
+            using var stream = new MemoryStream(data.Array!, data.Offset, data.Count, writable: false);
+            var info = await Image.IdentifyAsync(ConfigurationFor(options.MaxPixels), stream, token) ?? throw Corrupt(null);
+            (width, height) = (info.Width, info.Height);
+        }
+
+        if (width <= 0 || height <= 0)
         {
             throw Corrupt(null);
         }
 
-        if ((long)info.Width * info.Height > options.MaxPixels)
+        if ((long)width * height > options.MaxPixels)
         {
             throw new InvalidImageException(string.Create(CultureInfo.InvariantCulture,
-                $"image is {info.Width}x{info.Height} pixels, above the {options.MaxPixels} pixel limit"));
+                $"image is {width}x{height} pixels, above the {options.MaxPixels} pixel limit"));
         }
 
-        return (format, info.Width, info.Height);
+        return (format, width, height);
+    }
+
+    /// <summary>Width and height from the IHDR chunk right after the PNG signature (big-endian, at most 2^31 − 1 each).</summary>
+    internal static bool TryReadPngSize(ReadOnlySpan<byte> png, out int width, out int height)
+    {
+        (width, height) = (0, 0);
+        if (png.Length < 33 || BinaryPrimitives.ReadUInt32BigEndian(png[8..]) != 13 || !png.Slice(12, 4).SequenceEqual("IHDR"u8))
+        {
+            return false;
+        }
+
+        uint w = BinaryPrimitives.ReadUInt32BigEndian(png[16..]), h = BinaryPrimitives.ReadUInt32BigEndian(png[20..]);
+        if (w > int.MaxValue || h > int.MaxValue)
+        {
+            return false;
+        }
+
+        (width, height) = ((int)w, (int)h);
+        return true;
     }
 
     internal static Configuration ConfigurationFor(long maxPixels)
@@ -194,10 +226,11 @@ public static class SafeImageDecoder
             ? new InvalidImageException("image data is truncated or corrupt")
             : new InvalidImageException("image data is truncated or corrupt", inner);
 
-    // Buffers the whole input once: the format is sniffed, identified and decoded from the same bytes without copies.
-    private static async Task<ArraySegment<byte>> ReadBoundedAsync(Stream input, long maxBytes, CancellationToken ct)
+    // Buffers the whole input once, in a pooled array (a 24 MP PNG is ~30 MB: no fresh large-object allocation per
+    // image): the format is sniffed, identified and decoded from the same bytes without copies.
+    private static async Task<InputBuffer> ReadBoundedAsync(Stream input, long maxBytes, CancellationToken ct)
     {
-        int capacity = 0;
+        int capacity = 64 * 1024;
         if (input.CanSeek)
         {
             long remaining = Math.Max(0, input.Length - input.Position);
@@ -206,29 +239,56 @@ public static class SafeImageDecoder
                 throw TooManyBytes(maxBytes);
             }
 
-            capacity = (int)Math.Min(remaining, Array.MaxLength);
+            // One byte more than announced, so the read that finds the end needs no bigger buffer.
+            capacity = (int)Math.Min(remaining + 1, Array.MaxLength);
         }
 
-        // Sized to the known length, the buffer never grows, so TryGetBuffer hands back the bytes without a copy.
-        using var buffer = new MemoryStream(capacity);
-        return await CopyBoundedAsync(input, buffer, maxBytes, ct);
-    }
-
-    private static async Task<ArraySegment<byte>> CopyBoundedAsync(Stream input, MemoryStream buffer, long maxBytes, CancellationToken ct)
-    {
-        byte[] chunk = new byte[81920];
-        int read;
-        while ((read = await input.ReadAsync(chunk, ct)) > 0)
+        var buffer = new InputBuffer(capacity);
+        try
         {
-            if (buffer.Length + read > maxBytes)
+            int read;
+            while ((read = await input.ReadAsync(buffer.Free(), ct)) > 0)
             {
-                throw TooManyBytes(maxBytes);
+                buffer.Count += read;
+                if (buffer.Count > maxBytes)
+                {
+                    throw TooManyBytes(maxBytes);
+                }
             }
 
-            await buffer.WriteAsync(chunk.AsMemory(0, read), ct);
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>An input's bytes in an array rented from the shared pool, returned on dispose.</summary>
+    private sealed class InputBuffer(int capacity) : IDisposable
+    {
+        public byte[] Array { get; private set; } = ArrayPool<byte>.Shared.Rent(capacity);
+
+        public int Count { get; set; }
+
+        public ArraySegment<byte> Segment => new(Array, 0, Count);
+
+        /// <summary>The unused rest of the array, doubled first when full.</summary>
+        public Memory<byte> Free()
+        {
+            if (Count == Array.Length)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * Array.Length, System.Array.MaxLength));
+                Array.AsSpan(0, Count).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(Array);
+                Array = larger;
+            }
+
+            return Array.AsMemory(Count);
         }
 
-        return buffer.TryGetBuffer(out var segment) ? segment : new ArraySegment<byte>(buffer.ToArray());
+        public void Dispose() => ArrayPool<byte>.Shared.Return(Array);
     }
 
     private static InvalidImageException TooManyBytes(long maxBytes) =>

@@ -196,6 +196,61 @@ public class SafeImageDecoderTests
     }
 
     [Fact]
+    public async Task DecodeAsync_NonSeekableStreamLargerThanFirstBuffer_DecodesEveryPixel()
+    {
+        // Noise does not compress: a few hundred KB, so the pooled input buffer grows several times.
+        using var noise = new Image<Rgba32>(320, 240);
+        var random = new Random(7);
+        noise.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height; y++)
+            {
+                foreach (ref var pixel in rows.GetRowSpan(y))
+                {
+                    pixel = new Rgba32((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
+                }
+            }
+        });
+        var data = TestImages.Png(noise);
+        using var stream = new NonSeekableStream(data);
+
+        using var image = await SafeImageDecoder.DecodeAsync(stream, new ImageDecodeOptions(), CancellationToken.None);
+
+        Assert.True(data.Length > 4 * 64 * 1024);
+        Assert.Equal(noise[0, 0], image[0, 0]);
+        Assert.Equal(noise[319, 239], image[319, 239]);
+        Assert.Equal(noise[123, 45], image[123, 45]);
+    }
+
+    [Fact]
+    public void TryReadPngSize_PngFile_ReadsIhdr()
+    {
+        var read = SafeImageDecoder.TryReadPngSize(TestImages.SplitPng(30, 20), out var width, out var height);
+
+        Assert.True(read);
+        Assert.Equal((30, 20), (width, height));
+    }
+
+    [Fact]
+    public void TryReadPngSize_SizeAboveInt32_ReturnsFalse()
+    {
+        var data = TestImages.PngHeaderOnly(1, 1);
+        data[16] = 0x80; // width 2^31 + 1
+
+        Assert.False(SafeImageDecoder.TryReadPngSize(data, out _, out _));
+    }
+
+    [Fact]
+    public void TryReadPngSize_FirstChunkNotIhdr_ReturnsFalse()
+    {
+        var data = TestImages.PngHeaderOnly(30, 20);
+        data[12] = (byte)'X';
+
+        Assert.False(SafeImageDecoder.TryReadPngSize(data, out _, out _));
+        Assert.False(SafeImageDecoder.TryReadPngSize(data.AsSpan(0, 20), out _, out _));
+    }
+
+    [Fact]
     public async Task DecodeAsync_Empty_Throws()
     {
         var ex = await Assert.ThrowsAsync<InvalidImageException>(() => Decode([]));
