@@ -59,6 +59,7 @@ public static class WorkflowBenchmark
             await RunBareAsync(host.Client, "warm", WarmUp, concurrency, calls);
             Progress("bare baseline");
             bare = await RunBareAsync(host.Client, "bare", tasks, concurrency, calls);
+            bare = bare with { Calls = HttpCallCounter.OfHub(bare.Calls, template.Environment["TASKHUB_NAME"]) };
             Progress($"bare: {bare.PerSecond:F2} tasks/s over {bare.Span.TotalSeconds:F1} s");
         }
 
@@ -77,6 +78,7 @@ public static class WorkflowBenchmark
             Progress($"idle dispatch: {idle}");
             Progress("real workflow");
             real = await RunRealAsync(client, host.Client, fal, tasks, concurrency, calls);
+            real = real with { Calls = HttpCallCounter.OfHub(real.Calls, template.Environment["TASKHUB_NAME"]) };
             await EnsureNoneFailedAsync(client);
         }
 
