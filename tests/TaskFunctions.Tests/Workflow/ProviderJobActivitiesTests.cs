@@ -173,11 +173,8 @@ public sealed class ProviderJobActivitiesTests(AzuriteFixture azurite) : IAsyncL
     [Fact]
     public async Task Poll_CopyMissesAnotherProcessesPoll_ReadsRecordAndMarksResumed()
     {
-        await using var provider = await ServicesAsync();
-        await using var other = await ServicesAsync(sameTablesAs: provider);
-        var app = FakeFalFixture.NewAppId();
-        fal.Script(app).Then(FalJobPlan.Succeeds(queuePolls: 0, progressPolls: 0));
-        var taskId = await CreateGenerationAsync(provider, app);
+        await using var processes = await TwoProcessesAsync(FalJobPlan.Succeeds(queuePolls: 0, progressPolls: 0));
+        var (provider, other, taskId) = (processes.Here, processes.Other, processes.TaskId);
         var job = (await provider.GetRequiredService<SubmitProviderJobActivity>().RunAsync(new JobAttemptInput(taskId, 0, 1, ProviderType.FAL))).Job!;
 
         // This process's copy shows the job as its submit left it; another process then polled it and died long ago.
@@ -199,11 +196,8 @@ public sealed class ProviderJobActivitiesTests(AzuriteFixture azurite) : IAsyncL
     [Fact]
     public async Task Submit_CopyMissesJobAnotherRunRecorded_ReattachesWithoutSubmittingAgain()
     {
-        await using var provider = await ServicesAsync();
-        await using var other = await ServicesAsync(sameTablesAs: provider);
-        var app = FakeFalFixture.NewAppId();
-        fal.Script(app).Then(FalJobPlan.Hangs());
-        var taskId = await CreateGenerationAsync(provider, app);
+        await using var processes = await TwoProcessesAsync(FalJobPlan.Hangs());
+        var (provider, other, taskId) = (processes.Here, processes.Other, processes.TaskId);
         var input = new JobAttemptInput(taskId, 0, 1, ProviderType.FAL);
 
         // The same attempt ran in another process (a re-delivery) after this process last saw the record.
@@ -211,18 +205,15 @@ public sealed class ProviderJobActivitiesTests(AzuriteFixture azurite) : IAsyncL
         var here = await provider.GetRequiredService<SubmitProviderJobActivity>().RunAsync(input);
 
         Assert.Equal(elsewhere.Job, here.Job);
-        Assert.Equal(1, fal.SubmitCount(app));
+        Assert.Equal(1, fal.SubmitCount(processes.App));
         Assert.True((await ReadAsync(other, taskId)).Internal.IsResumed);
     }
 
     [Fact]
     public async Task CompleteTask_CopyStaleAfterCancelElsewhere_KeepsCancelledAndDeletesLateFiles()
     {
-        await using var provider = await ServicesAsync();
-        await using var other = await ServicesAsync(sameTablesAs: provider);
-        var app = FakeFalFixture.NewAppId();
-        fal.Script(app).Then(FalJobPlan.Succeeds(queuePolls: 0, progressPolls: 0));
-        var taskId = await CreateGenerationAsync(provider, app);
+        await using var processes = await TwoProcessesAsync(FalJobPlan.Succeeds(queuePolls: 0, progressPolls: 0));
+        var (provider, other, taskId) = (processes.Here, processes.Other, processes.TaskId);
         var job = (await provider.GetRequiredService<SubmitProviderJobActivity>().RunAsync(new JobAttemptInput(taskId, 0, 1, ProviderType.FAL))).Job!;
         await provider.GetRequiredService<PollProviderJobActivity>().RunAsync(new JobStepInput(taskId, job, 1, Step: 1));
         var fetched = await provider.GetRequiredService<FetchProviderResultActivity>().RunAsync(new JobStepInput(taskId, job, 1));
@@ -238,6 +229,25 @@ public sealed class ProviderJobActivitiesTests(AzuriteFixture azurite) : IAsyncL
         Assert.False(completed);
         Assert.Equal(TaskState.CANCELLED, (await ReadAsync(other, taskId)).Status);
         Assert.Empty(await provider.GetRequiredService<IBlobStore>().ListAsync("generations", taskId));
+    }
+
+    /// <summary>Two processes of one deployment (same tables, each its own services) and a RUNNING task on a fal app scripted with <paramref name="plan"/>.</summary>
+    private async Task<TwoProcesses> TwoProcessesAsync(FalJobPlan plan)
+    {
+        var here = await ServicesAsync();
+        var other = await ServicesAsync(sameTablesAs: here);
+        var app = FakeFalFixture.NewAppId();
+        fal.Script(app).Then(plan);
+        return new TwoProcesses(here, other, app, await CreateGenerationAsync(here, app));
+    }
+
+    private sealed record TwoProcesses(ServiceProvider Here, ServiceProvider Other, string App, string TaskId) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Here.DisposeAsync();
+            await Other.DisposeAsync();
+        }
     }
 
     private Task<ServiceProvider> ServicesAsync(bool allowFalHost = true, IServiceProvider? sameTablesAs = null)
