@@ -49,6 +49,25 @@ public static class ImageAdjusterBenchmark
             return output.Length;
         }
 
+        // As production reads inputs: blob downloads are not seekable, so ImageSharp (like the adjuster) buffers them first.
+        async Task<long> PlainFromDownload()
+        {
+            using var input = new DownloadStream(jpeg);
+            using var image = await Image.LoadAsync<Rgba32>(input);
+            image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(1024, 1024), Mode = SixLabors.ImageSharp.Processing.ResizeMode.Max, Sampler = KnownResamplers.Lanczos3 }));
+            using var output = new MemoryStream();
+            await image.SaveAsPngAsync(output);
+            return output.Length;
+        }
+
+        async Task<long> PadFromDownload()
+        {
+            using var input = new DownloadStream(jpeg);
+            using var output = new MemoryStream();
+            await adjuster.AdjustAsync(input, pad, output, CancellationToken.None);
+            return output.Length;
+        }
+
         async Task<long> Plain()
         {
             using var input = new MemoryStream(jpeg, writable: false);
@@ -64,8 +83,11 @@ public static class ImageAdjusterBenchmark
         await Adjust(pad);
         await Adjust(crop);
         await CropWithMargins();
-        var medians = await InterleavedMediansAsync(Plain, () => Adjust(pad), () => Adjust(crop), CropWithMargins);
+        await PlainFromDownload();
+        await PadFromDownload();
+        var medians = await InterleavedMediansAsync(Plain, () => Adjust(pad), () => Adjust(crop), CropWithMargins, PlainFromDownload, PadFromDownload);
         var (plainTime, padTime, cropTime, marginTime) = (medians[0], medians[1], medians[2], medians[3]);
+        var (downloadPlainTime, downloadPadTime) = (medians[4], medians[5]);
         // Peak memory needs a fresh process per path: ImageSharp's pools keep buffers resident after the first run.
         var jpegPath = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.{format.ToLowerInvariant()}");
         await File.WriteAllBytesAsync(jpegPath, jpeg);
@@ -86,6 +108,9 @@ public static class ImageAdjusterBenchmark
             $"  pad to 1024x1024:                     {padTime:F0} ms ({padRatio:F2} x baseline, target <= 1.0), peak {Mb(padPeak)} ({padPeakX:F2} x decoded, target <= 2)",
             $"  crop to 1024x1024 (top):              {cropTime:F0} ms ({cropTime / plainTime:F2} x baseline), peak {Mb(cropPeak)} ({(double)cropPeak / decodedBytes:F2} x decoded)",
             $"  1024x1024 with 10 % margins (subject detection): {marginTime:F0} ms ({marginTime / plainTime:F2} x baseline), peak {Mb(marginPeak)} ({(double)marginPeak / decodedBytes:F2} x decoded)",
+            $"  information, both reading a non-seekable stream as from a blob download: baseline {downloadPlainTime:F0} ms, pad {downloadPadTime:F0} ms ({downloadPadTime / downloadPlainTime:F2} x)",
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"RESULT image_download case={name} plain_ms={downloadPlainTime:F0} pad_ms={downloadPadTime:F0} pad_ratio={downloadPadTime / downloadPlainTime:F2} target=\"information\" met=true"),
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"RESULT image case={name} plain_ms={plainTime:F0} pad_ms={padTime:F0} pad_ratio={padRatio:F2} pad_peak_x={padPeakX:F2} crop_ratio={cropTime / plainTime:F2} crop_peak_x={(double)cropPeak / decodedBytes:F2} " +
                 $"margins_ratio={marginTime / plainTime:F2} margins_peak_x={(double)marginPeak / decodedBytes:F2} plain_peak_x={(double)plainPeak / decodedBytes:F2} target=\"pad_ratio<=1.0 && pad_peak_x<=2\" met={(met ? "true" : "false")}"),
@@ -194,5 +219,50 @@ public static class ImageAdjusterBenchmark
         }
 
         return stream.ToArray();
+    }
+
+    /// <summary>The bytes as a response body reads them: forward only, length unknown, at most 64 KB per read.</summary>
+    private sealed class DownloadStream(byte[] data) : Stream
+    {
+        private const int MaxRead = 64 * 1024;
+        private int position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            var count = Math.Min(Math.Min(buffer.Length, MaxRead), data.Length - position);
+            data.AsSpan(position, count).CopyTo(buffer);
+            position += count;
+            return count;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -230,7 +230,7 @@ public static class SafeImageDecoder
     // image): the format is sniffed, identified and decoded from the same bytes without copies.
     private static async Task<InputBuffer> ReadBoundedAsync(Stream input, long maxBytes, CancellationToken ct)
     {
-        int capacity = 64 * 1024;
+        int capacity = 256 * 1024;
         if (input.CanSeek)
         {
             long remaining = Math.Max(0, input.Length - input.Position);
@@ -274,7 +274,7 @@ public static class SafeImageDecoder
 
         public ArraySegment<byte> Segment => new(Array, 0, Count);
 
-        /// <summary>The unused rest of the array, doubled first when full.</summary>
+        /// <summary>The unused rest of the array, doubled first when full (at most twice the input held, at most its size copied again).</summary>
         public Memory<byte> Free()
         {
             if (Count == Array.Length)
