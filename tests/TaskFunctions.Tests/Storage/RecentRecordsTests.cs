@@ -1,5 +1,6 @@
 using Azure;
 using TaskFunctions.Core.Storage;
+using TaskFunctions.Core.Tasks;
 
 namespace TaskFunctions.Tests.Storage;
 
@@ -107,19 +108,15 @@ public sealed class RecentRecordsTests
         Assert.Null(records.Get("a"));
     }
 
-    private static StoredTask Written(string id, string document = "{}")
+    private static StoredTask Written(string id, string document = "{}") => new()
     {
-        var task = TestTasks.Create("tenant", document: document);
-        return new StoredTask
-        {
-            Id = id,
-            Tenant = task.Tenant,
-            TaskType = task.TaskType,
-            Status = task.Status,
-            CreatedAt = task.CreatedAt,
-            UpdatedAt = task.UpdatedAt,
-            Document = document,
-            ETag = new ETag($"\"{id}\""),
-        };
-    }
+        Id = id,
+        Tenant = "tenant",
+        TaskType = TaskType.GENERATION,
+        Status = TaskState.RUNNING,
+        CreatedAt = TestTasks.BaseTime,
+        UpdatedAt = TestTasks.BaseTime,
+        Document = document,
+        ETag = new ETag($"\"{id}\""),
+    };
 }
