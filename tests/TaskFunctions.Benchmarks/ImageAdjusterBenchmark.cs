@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using TaskFunctions.Core.Images;
@@ -88,6 +89,7 @@ public static class ImageAdjusterBenchmark
         var medians = await InterleavedMediansAsync(Plain, () => Adjust(pad), () => Adjust(crop), CropWithMargins, PlainFromDownload, PadFromDownload);
         var (plainTime, padTime, cropTime, marginTime) = (medians[0], medians[1], medians[2], medians[3]);
         var (downloadPlainTime, downloadPadTime) = (medians[4], medians[5]);
+        var encoders = await EncodersAsync(jpeg, keepAlpha: format == "PNG");
         // Peak memory needs a fresh process per path: ImageSharp's pools keep buffers resident after the first run.
         var jpegPath = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.{format.ToLowerInvariant()}");
         await File.WriteAllBytesAsync(jpegPath, jpeg);
@@ -109,12 +111,47 @@ public static class ImageAdjusterBenchmark
             $"  crop to 1024x1024 (top):              {cropTime:F0} ms ({cropTime / plainTime:F2} x baseline), peak {Mb(cropPeak)} ({(double)cropPeak / decodedBytes:F2} x decoded)",
             $"  1024x1024 with 10 % margins (subject detection): {marginTime:F0} ms ({marginTime / plainTime:F2} x baseline), peak {Mb(marginPeak)} ({(double)marginPeak / decodedBytes:F2} x decoded)",
             $"  information, both reading a non-seekable stream as from a blob download: baseline {downloadPlainTime:F0} ms, pad {downloadPadTime:F0} ms ({downloadPadTime / downloadPlainTime:F2} x)",
+            $"  information, the PNG encoder alone on the baseline's resized image ({encoders.Size}, {(format == "PNG" ? "RGBA" : "RGB")}): " +
+                $"ImageSharp {encoders.SharpMs:F0} ms, {encoders.SharpBytes / 1024} KB; ours {encoders.OursMs:F0} ms, {encoders.OursBytes / 1024} KB",
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"RESULT png_encoder case={name} imagesharp_ms={encoders.SharpMs:F1} imagesharp_kb={encoders.SharpBytes / 1024} ours_ms={encoders.OursMs:F1} ours_kb={encoders.OursBytes / 1024} target=\"information\" met=true"),
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"RESULT image_download case={name} plain_ms={downloadPlainTime:F0} pad_ms={downloadPadTime:F0} pad_ratio={downloadPadTime / downloadPlainTime:F2} target=\"information\" met=true"),
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"RESULT image case={name} plain_ms={plainTime:F0} pad_ms={padTime:F0} pad_ratio={padRatio:F2} pad_peak_x={padPeakX:F2} crop_ratio={cropTime / plainTime:F2} crop_peak_x={(double)cropPeak / decodedBytes:F2} " +
                 $"margins_ratio={marginTime / plainTime:F2} margins_peak_x={(double)marginPeak / decodedBytes:F2} plain_peak_x={(double)plainPeak / decodedBytes:F2} target=\"pad_ratio<=1.0 && pad_peak_x<=2\" met={(met ? "true" : "false")}"),
         ];
+    }
+
+    /// <summary>
+    /// ImageSharp's PNG encoder (the baseline's) and the adjuster's <see cref="PngWriter"/> on the same resized image,
+    /// with the colour type the adjuster writes for this source: median times and output sizes.
+    /// </summary>
+    private static async Task<(string Size, double SharpMs, long SharpBytes, double OursMs, long OursBytes)> EncodersAsync(byte[] source, bool keepAlpha)
+    {
+        using var image = Image.Load<Rgba32>(source);
+        image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(1024, 1024), Mode = SixLabors.ImageSharp.Processing.ResizeMode.Max, Sampler = KnownResamplers.Lanczos3 }));
+        var sharpEncoder = new PngEncoder { ColorType = keepAlpha ? PngColorType.RgbWithAlpha : PngColorType.Rgb, BitDepth = PngBitDepth.Bit8 };
+        long sharpBytes = 0, oursBytes = 0;
+
+        async Task<long> Sharp()
+        {
+            using var output = new MemoryStream();
+            await image.SaveAsPngAsync(output, sharpEncoder);
+            return sharpBytes = output.Length;
+        }
+
+        async Task<long> Ours()
+        {
+            using var output = new MemoryStream();
+            await PngWriter.WriteAsync(image, keepAlpha, output, CancellationToken.None);
+            return oursBytes = output.Length;
+        }
+
+        await Sharp();
+        await Ours();
+        var medians = await InterleavedMediansAsync(Sharp, Ours);
+        return ($"{image.Width}x{image.Height}", medians[0], sharpBytes, medians[1], oursBytes);
     }
 
     /// <summary>Child-process entry: runs one path once on the JPEG file and prints its peak resident growth in bytes.</summary>

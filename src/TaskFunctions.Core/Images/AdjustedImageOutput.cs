@@ -1,7 +1,6 @@
 using System.Globalization;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -54,13 +53,9 @@ public static class AdjustedImageOutput
         _ => "png",
     };
 
-    /// <summary>Writes 8-bit PNG, RGBA when alpha is kept and RGB otherwise.</summary>
+    /// <summary>Writes 8-bit PNG, RGBA when alpha is kept and RGB otherwise (see <see cref="PngWriter"/>).</summary>
     public static Task WritePngAsync(Image<Rgba32> image, bool keepAlpha, Stream output, CancellationToken ct) =>
-        image.SaveAsPngAsync(output, new PngEncoder
-        {
-            ColorType = keepAlpha ? PngColorType.RgbWithAlpha : PngColorType.Rgb,
-            BitDepth = PngBitDepth.Bit8,
-        }, ct);
+        PngWriter.WriteAsync(image, keepAlpha, output, ct);
 
     /// <summary>Whether any pixel is not fully opaque.</summary>
     public static bool HasTransparency(Image<Rgba32> image)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using TaskFunctions.Core.Tasks;
@@ -97,13 +96,7 @@ public sealed class BackgroundFixer
         float[] protect = BuildProtection(person, width, height, request, ct);
         Recolour(image, person, protect, target, request, ct);
 
-        var encoder = new PngEncoder
-        {
-            ColorType = PngColorType.RgbWithAlpha,
-            BitDepth = PngBitDepth.Bit8,
-            TransparentColorMode = PngTransparentColorMode.Preserve,
-        };
-        await image.SaveAsPngAsync(output, encoder, ct);
+        await AdjustedImageOutput.WritePngAsync(image, keepAlpha: true, output, ct);
         return new BackgroundFixResult(
             width, height, ToHex(target), personPixels, ((long)width * height) - personPixels, maskSource.Name);
     }

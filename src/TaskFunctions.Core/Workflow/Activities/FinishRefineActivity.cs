@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Processing;
 using TaskFunctions.Core.Images;
 using TaskFunctions.Core.Providers;
@@ -64,7 +63,7 @@ public sealed class FinishRefineActivity(ITaskStore store, IBlobStore blobs, Inp
                 }
 
                 using var output = new MemoryStream();
-                await image.SaveAsPngAsync(output, new PngEncoder(), cancellationToken);
+                await AdjustedImageOutput.WritePngAsync(image, keepAlpha: AdjustedImageOutput.HasTransparency(image), output, cancellationToken);
                 output.Position = 0;
                 path = await blobs.UploadAsync(container, $"{task.Id}/result.png", output, "image/png", cancellationToken);
             }
