@@ -145,12 +145,7 @@ public static class AcceptBenchmark
 
             if (!busy)
             {
-                var (_, failed) = await ApiCalls.GetAsync(client, ApiCalls.Tasks + "?status=FAILED&limit=1");
-                if (failed is JsonArray { Count: > 0 } found)
-                {
-                    throw new InvalidOperationException($"A task of the information run failed: {found[0]!.ToJsonString()}");
-                }
-
+                await WorkflowBenchmark.EnsureNoneFailedAsync(client);
                 return;
             }
 

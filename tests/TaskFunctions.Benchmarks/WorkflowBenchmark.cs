@@ -253,7 +253,7 @@ public static class WorkflowBenchmark
         fal.Calls(app).First(c => c.Kind == "submit").At;
 
     /// <summary>An instant job must never fail or be retried; a FAILED task would make the rate meaningless.</summary>
-    private static async Task EnsureNoneFailedAsync(HttpClient api)
+    internal static async Task EnsureNoneFailedAsync(HttpClient api)
     {
         foreach (var status in new[] { "FAILED", "PENDING", "RUNNING" })
         {
