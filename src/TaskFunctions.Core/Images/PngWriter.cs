@@ -26,7 +26,7 @@ internal enum PngFilter : byte
 /// filtered bytes (libpng's adaptive heuristic) and the rows are deflated by the runtime's native zlib at its default
 /// level: about 2.5 times faster than ImageSharp 2.1's managed encoder on photo-like images, with smaller files.
 /// Carries over what ImageSharp's encoder writes from the image's metadata: resolution (pHYs), gamma (gAMA), EXIF
-/// (eXIf) and text (tEXt, or iTXt for text outside Latin-1).
+/// (eXIf), XMP (iTXt) and text (tEXt, or iTXt for text outside Latin-1).
 /// </summary>
 internal static class PngWriter
 {
@@ -111,6 +111,12 @@ internal static class PngWriter
         if (metadata.ExifProfile is { Values.Count: > 0 } exif)
         {
             chunks.AddChunk("eXIf"u8, exif.ToByteArray());
+        }
+
+        if (metadata.XmpProfile?.ToByteArray() is { Length: > 0 } xmp)
+        {
+            // XMP's registered iTXt keyword; uncompressed, no language (as ImageSharp writes it).
+            chunks.AddChunk("iTXt"u8, [.. "XML:com.adobe.xmp"u8, 0, 0, 0, 0, 0, .. xmp]);
         }
 
         foreach (var text in png.TextData)

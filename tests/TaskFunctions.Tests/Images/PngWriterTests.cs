@@ -5,6 +5,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.Metadata.Profiles.Xmp;
 using SixLabors.ImageSharp.PixelFormats;
 using TaskFunctions.Core.Images;
 
@@ -158,7 +159,7 @@ public class PngWriterTests
     }
 
     [Fact]
-    public async Task WriteAsync_Metadata_CarriesResolutionGammaExifAndText()
+    public async Task WriteAsync_Metadata_CarriesResolutionGammaExifXmpAndText()
     {
         using var image = Mixed(20, 10, opaque: true);
         image.Metadata.HorizontalResolution = 300;
@@ -168,6 +169,8 @@ public class PngWriterTests
         image.Metadata.ExifProfile.SetValue(ExifTag.Software, "bench");
         var png = image.Metadata.GetPngMetadata();
         png.Gamma = 0.45455f;
+        var xmp = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"/></x:xmpmeta>";
+        image.Metadata.XmpProfile = new XmpProfile(Encoding.UTF8.GetBytes(xmp));
         png.TextData.Add(new PngTextData("parameters", "a red bicycle, steps 30", string.Empty, string.Empty));
         png.TextData.Add(new PngTextData("Title", "vélo rouge – 自転車", "fr", "Titre"));
 
@@ -179,11 +182,12 @@ public class PngWriterTests
         Assert.Equal(300 / 0.0254, decoded.Metadata.HorizontalResolution, 0);
         Assert.Equal(150 / 0.0254, decoded.Metadata.VerticalResolution, 0);
         Assert.Equal("bench", decoded.Metadata.ExifProfile?.GetValue(ExifTag.Software)?.Value);
+        Assert.Equal(xmp, Encoding.UTF8.GetString(decoded.Metadata.XmpProfile?.ToByteArray() ?? []));
         var read = decoded.Metadata.GetPngMetadata();
         Assert.Equal(0.45455f, read.Gamma, 4);
         Assert.Contains(read.TextData, t => t.Keyword == "parameters" && t.Value == "a red bicycle, steps 30");
         Assert.Contains(read.TextData, t => t.Keyword == "Title" && t.Value == "vélo rouge – 自転車" && t.LanguageTag == "fr" && t.TranslatedKeyword == "Titre");
-        Assert.Equal(["IHDR", "pHYs", "gAMA", "eXIf", "tEXt", "iTXt", "IDAT", "IEND"], Chunks(written).Select(c => c.Type).ToArray());
+        Assert.Equal(["IHDR", "pHYs", "gAMA", "eXIf", "iTXt", "tEXt", "iTXt", "IDAT", "IEND"], Chunks(written).Select(c => c.Type).ToArray());
     }
 
     [Fact]
