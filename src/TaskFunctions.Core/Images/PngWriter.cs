@@ -164,7 +164,6 @@ internal static class PngWriter
         private readonly byte[] current;
         private readonly byte[] best;
         private readonly byte[] trial;
-        private bool first = true;
 
         public RowFilter(int stride, int bpp)
         {
@@ -174,6 +173,9 @@ internal static class PngWriter
             current = ArrayPool<byte>.Shared.Rent(stride);
             best = ArrayPool<byte>.Shared.Rent(stride + 1);
             trial = ArrayPool<byte>.Shared.Rent(stride + 1);
+
+            // Above the first row is a row of zeros (PNG spec 9.2).
+            Array.Clear(previous, 0, stride);
         }
 
         /// <summary>The next row, filtered; valid until the next call.</summary>
@@ -194,8 +196,7 @@ internal static class PngWriter
                 }
             }
 
-            // Above the first row is a row of zeros (PNG spec 9.2).
-            ReadOnlySpan<byte> above = first ? default : previous.AsSpan(0, stride);
+            ReadOnlySpan<byte> above = previous.AsSpan(0, stride);
             Span<byte> chosen = best.AsSpan(0, stride + 1);
             if (only is { } forced)
             {
@@ -217,19 +218,18 @@ internal static class PngWriter
             }
 
             raw.CopyTo(previous);
-            first = false;
             return chosen;
         }
 
         /// <summary>
         /// Writes the type byte and the filtered row to <paramref name="output"/>; returns the sum of the filtered bytes
-        /// read as signed, or a value of at least <paramref name="limit"/> once it is known to reach it.
+        /// read as signed, or a value of at least <paramref name="limit"/> once it is known to reach it. The bytes left of
+        /// the first pixel count as 0 (PNG spec 9.2).
         /// </summary>
         private long Apply(PngFilter type, ReadOnlySpan<byte> raw, ReadOnlySpan<byte> above, Span<byte> output, long limit)
         {
             output[0] = (byte)type;
             Span<byte> filtered = output.Slice(1, raw.Length);
-            long sum = 0;
             int n = raw.Length;
             int b = Math.Min(bpp, n);
             switch (type)
@@ -245,21 +245,10 @@ internal static class PngWriter
                     }
 
                     break;
-                case PngFilter.Up when above.IsEmpty:
-                    raw.CopyTo(filtered);
-                    break;
                 case PngFilter.Up:
                     for (int i = 0; i < n; i++)
                     {
                         filtered[i] = (byte)(raw[i] - above[i]);
-                    }
-
-                    break;
-                case PngFilter.Average when above.IsEmpty:
-                    raw[..b].CopyTo(filtered);
-                    for (int i = b; i < n; i++)
-                    {
-                        filtered[i] = (byte)(raw[i] - (raw[i - bpp] >> 1));
                     }
 
                     break;
@@ -272,15 +261,6 @@ internal static class PngWriter
                     for (int i = b; i < n; i++)
                     {
                         filtered[i] = (byte)(raw[i] - ((raw[i - bpp] + above[i]) >> 1));
-                    }
-
-                    break;
-                case PngFilter.Paeth when above.IsEmpty:
-                    // With a zero row above, the Paeth predictor is the left byte: the Sub filter.
-                    raw[..b].CopyTo(filtered);
-                    for (int i = b; i < n; i++)
-                    {
-                        filtered[i] = (byte)(raw[i] - raw[i - bpp]);
                     }
 
                     break;
@@ -298,6 +278,7 @@ internal static class PngWriter
                     break;
             }
 
+            long sum = 0;
             for (int i = 0; i < n && sum < limit; i++)
             {
                 sum += Math.Abs((int)(sbyte)filtered[i]);

@@ -81,38 +81,26 @@ public class PngWriterTests
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData(0)] // None
-    [InlineData(1)] // Sub
-    [InlineData(2)] // Up
-    [InlineData(3)] // Average
-    [InlineData(4)] // Paeth
-    public async Task WriteAsync_Rgba_DecodesToSamePixels(int? filter)
+    [InlineData(true, null)]
+    [InlineData(true, 0)] // None
+    [InlineData(true, 1)] // Sub
+    [InlineData(true, 2)] // Up
+    [InlineData(true, 3)] // Average
+    [InlineData(true, 4)] // Paeth
+    [InlineData(false, null)]
+    [InlineData(false, 1)] // Sub
+    [InlineData(false, 3)] // Average
+    [InlineData(false, 4)] // Paeth
+    public async Task WriteAsync_RgbaOrRgbOfOpaqueImage_DecodesToSamePixels(bool keepAlpha, int? filter)
     {
-        using var image = Mixed(97, 61, opaque: false);
+        using var image = keepAlpha ? Mixed(97, 61, opaque: false) : Mixed(50, 40, opaque: true);
 
-        var png = await WriteAsync(image, keepAlpha: true, (PngFilter?)filter);
-
-        using var decoded = Image.Load<Rgba32>(png);
-        AssertSamePixels(image, decoded);
-        Assert.Equal(6, Chunks(png)[0].Data[9]); // colour type: truecolour with alpha
-    }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData(1)] // Sub
-    [InlineData(3)] // Average
-    [InlineData(4)] // Paeth
-    public async Task WriteAsync_RgbOfOpaqueImage_DecodesToSamePixels(int? filter)
-    {
-        using var image = Mixed(50, 40, opaque: true);
-
-        var png = await WriteAsync(image, keepAlpha: false, (PngFilter?)filter);
+        var png = await WriteAsync(image, keepAlpha, (PngFilter?)filter);
 
         using var decoded = Image.Load<Rgba32>(png);
         AssertSamePixels(image, decoded);
         var header = Chunks(png)[0];
-        Assert.Equal(("IHDR", 2), (header.Type, (int)header.Data[9])); // truecolour, no alpha
+        Assert.Equal(("IHDR", keepAlpha ? 6 : 2), (header.Type, (int)header.Data[9])); // truecolour with alpha, or without
     }
 
     [Theory]
