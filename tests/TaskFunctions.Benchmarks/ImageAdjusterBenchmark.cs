@@ -42,51 +42,36 @@ public static class ImageAdjusterBenchmark
             return output.Length;
         }
 
-        async Task<long> Adjust(AdjustRequest request)
+        // As production reads inputs: blob downloads are not seekable, so ImageSharp (like the adjuster) buffers them first.
+        Stream Input(bool download) => download ? new DownloadStream(jpeg) : new MemoryStream(jpeg, writable: false);
+
+        async Task<long> Adjust(AdjustRequest request, bool download = false)
         {
-            using var input = new MemoryStream(jpeg, writable: false);
+            using var input = Input(download);
             using var output = new MemoryStream();
             await adjuster.AdjustAsync(input, request, output, CancellationToken.None);
             return output.Length;
         }
 
-        // As production reads inputs: blob downloads are not seekable, so ImageSharp (like the adjuster) buffers them first.
-        async Task<long> PlainFromDownload()
+        async Task<long> Plain(bool download = false)
         {
-            using var input = new DownloadStream(jpeg);
-            using var image = await Image.LoadAsync<Rgba32>(input);
-            image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(1024, 1024), Mode = SixLabors.ImageSharp.Processing.ResizeMode.Max, Sampler = KnownResamplers.Lanczos3 }));
+            using var input = Input(download);
             using var output = new MemoryStream();
-            await image.SaveAsPngAsync(output);
+            await PlainAsync(input, output);
             return output.Length;
         }
 
-        async Task<long> PadFromDownload()
-        {
-            using var input = new DownloadStream(jpeg);
-            using var output = new MemoryStream();
-            await adjuster.AdjustAsync(input, pad, output, CancellationToken.None);
-            return output.Length;
-        }
+        Task<long> PlainFromDownload() => Plain(download: true);
+        Task<long> PadFromDownload() => Adjust(pad, download: true);
 
-        async Task<long> Plain()
-        {
-            using var input = new MemoryStream(jpeg, writable: false);
-            using var image = await Image.LoadAsync<Rgba32>(input);
-            image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(1024, 1024), Mode = SixLabors.ImageSharp.Processing.ResizeMode.Max, Sampler = KnownResamplers.Lanczos3 }));
-            using var output = new MemoryStream();
-            await image.SaveAsPngAsync(output);
-            return output.Length;
-        }
-
-        // Warm-up (JIT, pools) for all three paths before any measurement.
+        // Warm-up (JIT, pools) for every path before any measurement.
         await Plain();
         await Adjust(pad);
         await Adjust(crop);
         await CropWithMargins();
         await PlainFromDownload();
         await PadFromDownload();
-        var medians = await InterleavedMediansAsync(Plain, () => Adjust(pad), () => Adjust(crop), CropWithMargins, PlainFromDownload, PadFromDownload);
+        var medians = await InterleavedMediansAsync(() => Plain(), () => Adjust(pad), () => Adjust(crop), CropWithMargins, PlainFromDownload, PadFromDownload);
         var (plainTime, padTime, cropTime, marginTime) = (medians[0], medians[1], medians[2], medians[3]);
         var (downloadPlainTime, downloadPadTime) = (medians[4], medians[5]);
         var encoders = await EncodersAsync(jpeg, keepAlpha: format == "PNG");
@@ -130,7 +115,7 @@ public static class ImageAdjusterBenchmark
     private static async Task<(string Size, double SharpMs, long SharpBytes, double OursMs, long OursBytes)> EncodersAsync(byte[] source, bool keepAlpha)
     {
         using var image = Image.Load<Rgba32>(source);
-        image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(1024, 1024), Mode = SixLabors.ImageSharp.Processing.ResizeMode.Max, Sampler = KnownResamplers.Lanczos3 }));
+        image.Mutate(BaselineResize);
         var sharpEncoder = new PngEncoder { ColorType = keepAlpha ? PngColorType.RgbWithAlpha : PngColorType.Rgb, BitDepth = PngBitDepth.Bit8 };
         long sharpBytes = 0, oursBytes = 0;
 
@@ -154,6 +139,17 @@ public static class ImageAdjusterBenchmark
         return ($"{image.Width}x{image.Height}", medians[0], sharpBytes, medians[1], oursBytes);
     }
 
+    /// <summary>The baseline: plain ImageSharp load, resize to fit 1024x1024 (Lanczos3), PNG with its default encoder.</summary>
+    private static async Task PlainAsync(Stream input, Stream output)
+    {
+        using var image = await Image.LoadAsync<Rgba32>(input);
+        image.Mutate(BaselineResize);
+        await image.SaveAsPngAsync(output);
+    }
+
+    private static void BaselineResize(IImageProcessingContext x) =>
+        x.Resize(new ResizeOptions { Size = new Size(1024, 1024), Mode = SixLabors.ImageSharp.Processing.ResizeMode.Max, Sampler = KnownResamplers.Lanczos3 });
+
     /// <summary>Child-process entry: runs one path once on the JPEG file and prints its peak resident growth in bytes.</summary>
     public static async Task<int> RunPeakChildAsync(string path, string jpegPath)
     {
@@ -166,12 +162,7 @@ public static class ImageAdjusterBenchmark
             switch (path)
             {
                 case "plain":
-                    using (var image = await Image.LoadAsync<Rgba32>(input))
-                    {
-                        image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(1024, 1024), Mode = SixLabors.ImageSharp.Processing.ResizeMode.Max, Sampler = KnownResamplers.Lanczos3 }));
-                        await image.SaveAsPngAsync(output);
-                    }
-
+                    await PlainAsync(input, output);
                     break;
                 case "pad":
                     await adjuster.AdjustAsync(input, new AdjustRequest(Core.Images.ResizeMode.Pad, 1024, 1024, null, CroppingPosition.Center, "lanczos3", 0), output, CancellationToken.None);
